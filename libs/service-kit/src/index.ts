@@ -1,1 +1,5 @@
 export { readSecret } from './config/read-secret';
+export { loadConfig, ConfigError } from './config/load-config';
+export { Database } from './database/database';
+export { migrate, type Migration } from './database/migrate';
+export { createServiceApp, listen, type ServiceAppOptions } from './bootstrap/bootstrap-service';

@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { ConfigError, createServiceApp, listen } from '@service-trust/service-kit';
+import { AppModule } from './app.module';
+import { loadAuthConfig } from './config/auth.config';
+
+async function main(): Promise<void> {
+  const config = loadAuthConfig();
+  const app = await createServiceApp(AppModule.forRoot(config));
+  await listen(app, 'auth', config.port);
+}
+
+main().catch((error: unknown) => {
+  // A configuration error names the variable; anything else gets its message only, never a
+  // stack that could carry secrets from a connection string.
+  const message = error instanceof ConfigError ? error.message : `auth failed to start: ${(error as Error).message}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});

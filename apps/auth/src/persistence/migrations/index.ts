@@ -1,0 +1,10 @@
+import type { Migration } from '@service-trust/service-kit';
+import { identities } from './001_identities';
+import { tokens } from './002_tokens';
+import { signingKeys } from './003_signing_keys';
+
+/** The auth schema's migrations, in the order they apply. Add new ones at the end. */
+export const AUTH_MIGRATIONS: readonly Migration[] = [identities, tokens, signingKeys];
+
+/** The schema the auth service owns; no other service reads it. */
+export const AUTH_SCHEMA = 'auth';

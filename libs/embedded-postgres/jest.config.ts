@@ -1,0 +1,5 @@
+export default {
+  displayName: 'embedded-postgres',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

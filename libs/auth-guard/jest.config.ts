@@ -1,0 +1,5 @@
+export default {
+  displayName: 'auth-guard',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,92 @@
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
+import { toHttpException, toRpcException } from '../errors/auth-error.mapper';
+import { AuthGuardError } from '../errors/auth-guard.error';
+import { AUTH_GUARD_OPTIONS } from '../module/auth-guard.constants';
+import type { ResolvedAuthGuardOptions } from '../module/auth-guard-options.schema';
+import { AuthGuardJwtStrategy } from '../passport/jwt-passport.strategy';
+import { extractBearerToken, parseAuthorizationHeader, type BearerRequest } from '../transport/bearer-token.extractor';
+import { enforcePolicy, RoutePolicies } from './access-policy';
+import { attachPrincipal } from './principal.store';
+
+/**
+ * Deny-by-default authentication and authorization of every route. `AuthGuardModule` registers
+ * it as `APP_GUARD`; a route opts out with `@Public()`.
+ *
+ * For each request: the bearer token is taken from the `Authorization` header (HTTP) or from
+ * `data.headers.authorization` of the message (RPC), verified by the passport-jwt strategy
+ * (JWKS key, signature, claims), then the route's `@AllowCallers`, `@AllowActors` and
+ * `@RequireScopes` are applied. Guards run before pipes and interceptors, so a rejected request
+ * never reaches body validation or the handler.
+ *
+ * Rejections: HTTP 400/401/403 with a `WWW-Authenticate: Bearer ...` challenge (RFC 6750 §3)
+ * and a `{ statusCode, error, code, message }` body; on RPC an `RpcException` with that body.
+ *
+ * @example
+ * ```ts
+ * @Controller('stock')
+ * export class StockController {
+ *   @Public() @Get('health') health() { return 'ok'; }
+ *
+ *   @Post('reserve')
+ *   @RequireScopes('inventory:reserve')
+ *   @AllowCallers('orders')
+ *   reserve(@Principal() principal: Principal, @Body() body: ReserveDto) { ... }
+ * }
+ * ```
+ */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  private readonly policies: RoutePolicies;
+
+  constructor(
+    @Inject(Reflector) reflector: Reflector,
+    @Inject(AuthGuardJwtStrategy) private readonly strategy: AuthGuardJwtStrategy,
+    @Inject(AUTH_GUARD_OPTIONS) private readonly options: ResolvedAuthGuardOptions,
+    @Optional() @Inject(HttpAdapterHost) private readonly adapterHost?: HttpAdapterHost,
+  ) {
+    this.policies = new RoutePolicies(reflector);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const policy = this.policies.of(context);
+    if (policy.isPublic) return true;
+    try {
+      const token = context.getType() === 'http' ? extractBearerToken(context.switchToHttp().getRequest<BearerRequest>()) : rpcToken(context);
+      const principal = await this.strategy.authenticateToken(token);
+      enforcePolicy(principal, policy);
+      attachPrincipal(context, principal);
+      return true;
+    } catch (error) {
+      if (error instanceof AuthGuardError) throw this.reject(error, context);
+      throw error;
+    }
+  }
+
+  private reject(error: AuthGuardError, context: ExecutionContext): Error {
+    if (context.getType() !== 'http') return toRpcException(error);
+    const response = context.switchToHttp().getResponse<object>();
+    const challenge = error.wwwAuthenticate(this.options.realm);
+    const adapter = this.adapterHost?.httpAdapter;
+    if (adapter) adapter.setHeader(response, 'WWW-Authenticate', challenge);
+    else setHeaderDirectly(response, challenge);
+    return toHttpException(error);
+  }
+}
+
+/**
+ * The RPC convention: the message payload carries `headers.authorization` (`Bearer <token>`),
+ * e.g. `client.send('reserve', { headers: { authorization: `Bearer ${token}` }, ...data })`.
+ */
+function rpcToken(context: ExecutionContext): string {
+  const data: unknown = context.switchToRpc().getData();
+  const headers = typeof data === 'object' && data !== null ? (data as { headers?: unknown }).headers : undefined;
+  const authorization = typeof headers === 'object' && headers !== null ? (headers as { authorization?: unknown }).authorization : undefined;
+  return parseAuthorizationHeader(typeof authorization === 'string' || authorization === undefined ? authorization : []);
+}
+
+function setHeaderDirectly(response: object, value: string): void {
+  const r = response as { header?: (n: string, v: string) => void; setHeader?: (n: string, v: string) => void };
+  if (typeof r.header === 'function') r.header('WWW-Authenticate', value);
+  else r.setHeader?.('WWW-Authenticate', value);
+}

@@ -1,0 +1,20 @@
+import { ConfigurableModuleBuilder, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { AuthGuardModuleExtras, AuthGuardModuleOptions } from '../interfaces/auth-guard-module-options.interface';
+import { JwtAuthGuard } from '../guards/jwt-auth.guard';
+
+const appGuard: Provider = { provide: APP_GUARD, useExisting: JwtAuthGuard };
+
+export const {
+  ConfigurableModuleClass: ConfigurableAuthGuardModule,
+  MODULE_OPTIONS_TOKEN: AUTH_GUARD_MODULE_OPTIONS,
+  OPTIONS_TYPE: AUTH_GUARD_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: AUTH_GUARD_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<AuthGuardModuleOptions>({ moduleName: 'AuthGuard' })
+  .setClassMethodName('forRoot')
+  .setExtras<AuthGuardModuleExtras>({ isGlobal: false, globalGuard: true }, (definition: DynamicModule, extras) => ({
+    ...definition,
+    global: extras.isGlobal === true,
+    providers: [...(definition.providers ?? []), ...(extras.globalGuard === false ? [] : [appGuard])],
+  }))
+  .build();

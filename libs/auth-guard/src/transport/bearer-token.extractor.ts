@@ -1,0 +1,69 @@
+import { InvalidRequestError, MissingTokenError } from '../errors/auth-guard.error';
+
+/** The parts of an HTTP request (Express, Fastify or plain Node) the extractor reads. */
+export interface BearerRequest {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Raw header list (Node), used to detect repeated `Authorization` headers. */
+  readonly rawHeaders?: readonly string[];
+  /** Request target, used to refuse tokens sent in the URI query. */
+  readonly url?: string;
+}
+
+/** RFC 6750 §2.1: `Bearer 1*SP b64token`, scheme case-insensitive. */
+const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+const BEARER_ANYWHERE = /(^|[\s,])bearer(\s|$)/i;
+
+/**
+ * Extracts the bearer token of a request from its `Authorization` header (RFC 6750 §2.1, the
+ * only method accepted):
+ *
+ * - no `Authorization` header, or credentials of another scheme (e.g. `Basic`) →
+ *   {@link MissingTokenError} (401, bare challenge);
+ * - an empty header, repeated headers, a `Bearer` scheme without a token or with several,
+ *   several schemes, or a token in the URI query (`access_token`) → {@link InvalidRequestError}
+ *   (400 `invalid_request`).
+ *
+ * The token itself is not inspected here beyond its character set.
+ */
+export function extractBearerToken(request: BearerRequest): string {
+  if (request.rawHeaders && countAuthorizationHeaders(request.rawHeaders) > 1) {
+    throw new InvalidRequestError('The request has more than one Authorization header');
+  }
+  const header = request.headers['authorization'];
+  if (request.url !== undefined && hasQueryToken(request.url)) {
+    throw new InvalidRequestError(
+      header === undefined ? 'Access tokens are not accepted in the URI query; use the Authorization header' : 'The request carries a token in the URI query and in the Authorization header',
+    );
+  }
+  return parseAuthorizationHeader(header);
+}
+
+/** Parses one `Authorization` header value (also used for RPC message headers). */
+export function parseAuthorizationHeader(header: string | readonly string[] | undefined): string {
+  if (header === undefined) throw new MissingTokenError();
+  if (typeof header !== 'string') throw new InvalidRequestError('The request has more than one Authorization header');
+  const value = header.trim();
+  if (value.length === 0) throw new InvalidRequestError('The Authorization header is empty');
+  const match = BEARER.exec(value);
+  if (match?.[1]) return match[1];
+  if (!/^bearer(\s|$)/i.test(value) && !BEARER_ANYWHERE.test(value)) {
+    // Credentials of another scheme: the client did not attempt bearer authentication.
+    throw new MissingTokenError();
+  }
+  throw new InvalidRequestError('The Authorization header must be exactly "Bearer <token>"');
+}
+
+function countAuthorizationHeaders(raw: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] ?? '';
+    if (name.length === 13 && name.toLowerCase() === 'authorization') count++;
+  }
+  return count;
+}
+
+function hasQueryToken(url: string): boolean {
+  const q = url.indexOf('?');
+  if (q < 0 || url.indexOf('access_token', q) < 0) return false;
+  return new URLSearchParams(url.slice(q + 1)).has('access_token');
+}

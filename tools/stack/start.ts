@@ -31,8 +31,8 @@ const KEEP_LINES = 30;
 const color = process.stdout.isTTY && !process.env['NO_COLOR'];
 const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
 const COLORS = [36, 35, 33, 32, 34];
-const say = (text: string) => process.stdout.write(`${paint(1, 'stack    ')}| ${text}\n`);
-const warn = (text: string) => process.stderr.write(`${paint(31, 'stack    ')}| ${text}\n`);
+const say = (text: string) => process.stdout.write(`${paint(1, 'stack    ')} | ${text}\n`);
+const warn = (text: string) => process.stderr.write(`${paint(31, 'stack    ')} | ${text}\n`);
 
 interface DemoIdentities {
   users: { username: string; password: string; roles?: string[]; scopes?: string[] }[];
@@ -158,7 +158,7 @@ async function startService(service: ServiceDefinition, servicePort: number, env
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
       entry.lastLines.push(line);
       if (entry.lastLines.length > KEEP_LINES) entry.lastLines.shift();
-      (stream === child.stderr ? process.stderr : process.stdout).write(`${prefix}| ${line}\n`);
+      (stream === child.stderr ? process.stderr : process.stdout).write(`${prefix} | ${line}\n`);
     });
   }
   void entry.exited.then(({ code, signal }) => {
@@ -293,7 +293,10 @@ function port(variable: string, fallback: number): number {
 }
 
 const mainFile = (service: ServiceDefinition) => join(ROOT, 'apps', service.name, 'dist', 'main.js');
-const rel = (path: string) => relative(ROOT, path) || '.';
+const rel = (path: string) => {
+  const r = relative(ROOT, path);
+  return r.startsWith('..') ? path : r || '.';
+};
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const redact = (url: string) => url.replace(/\/\/([^:/@]+):[^@/]+@/, '//$1:***@');

@@ -44,7 +44,7 @@ export function submitWholeMessageBatches(server: PGLiteSocketServer): void {
   const held = new Map<number, Uint8Array[]>();
 
   queue.enqueue = (handlerId, message, onData) => {
-    const type = message[0]!;
+    const type = message[0] ?? 0;
     const pending = held.get(handlerId);
     if (HELD_UNTIL_SYNC.has(type)) {
       if (pending) pending.push(message);

@@ -5,6 +5,8 @@ export interface BearerRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Raw header list (Node), used to detect repeated `Authorization` headers. */
   readonly rawHeaders?: readonly string[];
+  /** The Node request behind a framework request (Fastify), for its `rawHeaders`. */
+  readonly raw?: { readonly rawHeaders?: readonly string[] };
   /** Request target, used to refuse tokens sent in the URI query. */
   readonly url?: string;
 }
@@ -26,7 +28,8 @@ const BEARER_ANYWHERE = /(^|[\s,])bearer(\s|$)/i;
  * The token itself is not inspected here beyond its character set.
  */
 export function extractBearerToken(request: BearerRequest): string {
-  if (request.rawHeaders && countAuthorizationHeaders(request.rawHeaders) > 1) {
+  const rawHeaders = request.rawHeaders ?? request.raw?.rawHeaders;
+  if (rawHeaders && countAuthorizationHeaders(rawHeaders) > 1) {
     throw new InvalidRequestError('The request has more than one Authorization header');
   }
   const header = request.headers['authorization'];
@@ -50,7 +53,7 @@ export function parseAuthorizationHeader(header: string | readonly string[] | un
     // Credentials of another scheme: the client did not attempt bearer authentication.
     throw new MissingTokenError();
   }
-  throw new InvalidRequestError('The Authorization header must be exactly "Bearer <token>"');
+  throw new InvalidRequestError('The Authorization header must be the Bearer scheme followed by exactly one token');
 }
 
 function countAuthorizationHeaders(raw: readonly string[]): number {

@@ -1,5 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Database, migrate } from '@service-trust/service-kit';
+import type { JWK } from 'jose';
 import type { AuthConfig } from '../config/auth.config';
 import { signingKeys } from '../persistence/migrations/003_signing_keys';
 import { Clock } from './key.clock';
@@ -59,4 +60,11 @@ export function accessTokenClaims(nowMs: number, overrides: Record<string, unkno
 /** The decoded protected header of a compact JWS (no verification). */
 export function headerOf(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/** RFC 7638 thumbprint computed with node:crypto, independently of the code under test. */
+export function thumbprint(jwk: JWK): string {
+  const required = { RSA: ['e', 'kty', 'n'], EC: ['crv', 'kty', 'x', 'y'], OKP: ['crv', 'kty', 'x'] }[jwk.kty as 'RSA' | 'EC' | 'OKP'];
+  const canonical = `{${required.map((m) => `"${m}":"${String(jwk[m as keyof JWK])}"`).join(',')}}`;
+  return createHash('sha256').update(canonical).digest('base64url');
 }

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Database } from '@service-trust/service-kit';
 import { createTestDatabase, type TestDatabase } from '@service-trust/service-kit/testing';
 import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
 import { AUTH_CONFIG, type AuthConfig } from '../config/auth.config';
-import { accessTokenClaims, headerOf, keysTestConfig, ManualClock, migratedKeysDatabase, TEST_ISSUER } from './key-test.fixture';
+import { accessTokenClaims, headerOf, keysTestConfig, ManualClock, migratedKeysDatabase, TEST_ISSUER, thumbprint } from './key-test.fixture';
 import { Clock } from './key.clock';
 import type { SigningAlgorithm } from './key.material';
 import { KeyService } from './key.service';
@@ -18,13 +17,6 @@ const ALLOWED_MEMBERS: Record<string, string[]> = {
   EC: ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use'],
   OKP: ['kty', 'crv', 'x', 'kid', 'alg', 'use'],
 };
-
-/** RFC 7638 thumbprint computed here with node:crypto, independently of the code under test. */
-function thumbprint(jwk: JWK): string {
-  const required = { RSA: ['e', 'kty', 'n'], EC: ['crv', 'kty', 'x', 'y'], OKP: ['crv', 'kty', 'x'] }[jwk.kty as 'RSA' | 'EC' | 'OKP'];
-  const canonical = `{${required.map((m) => `"${m}":"${String(jwk[m as keyof JWK])}"`).join(',')}}`;
-  return createHash('sha256').update(canonical).digest('base64url');
-}
 
 describe('managed signing keys (PostgreSQL)', () => {
   let testDb: TestDatabase;

@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Database } from '@service-trust/service-kit';
 import { createTestDatabase, type TestDatabase } from '@service-trust/service-kit/testing';
-import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import { AUTH_CONFIG, type AuthConfig } from '../config/auth.config';
 import { accessTokenClaims, headerOf, keysTestConfig, ManualClock, migratedKeysDatabase, TEST_ISSUER, thumbprint } from './key-test.fixture';
 import { Clock } from './key.clock';

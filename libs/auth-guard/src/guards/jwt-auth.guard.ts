@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { toHttpException, toRpcException } from '../errors/auth-error.mapper';
-import { AuthGuardError } from '../errors/auth-guard.error';
+import { AuthGuardError, InvalidRequestError } from '../errors/auth-guard.error';
 import { AUTH_GUARD_OPTIONS } from '../module/auth-guard.constants';
 import type { ResolvedAuthGuardOptions } from '../module/auth-guard-options.schema';
 import { AuthGuardJwtStrategy } from '../passport/jwt-passport.strategy';
@@ -82,7 +82,10 @@ function rpcToken(context: ExecutionContext): string {
   const data: unknown = context.switchToRpc().getData();
   const headers = typeof data === 'object' && data !== null ? (data as { headers?: unknown }).headers : undefined;
   const authorization = typeof headers === 'object' && headers !== null ? (headers as { authorization?: unknown }).authorization : undefined;
-  return parseAuthorizationHeader(typeof authorization === 'string' || authorization === undefined ? authorization : []);
+  if (authorization !== undefined && typeof authorization !== 'string') {
+    throw new InvalidRequestError('The message headers.authorization must be a string');
+  }
+  return parseAuthorizationHeader(authorization);
 }
 
 function setHeaderDirectly(response: object, value: string): void {

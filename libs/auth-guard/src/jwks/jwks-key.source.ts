@@ -108,7 +108,7 @@ export class JwksKeySource {
       this.keys = await this.fetchKeys();
       this.loadedAt = this.now();
     } catch (error) {
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+      const reason = typeof error === 'object' && error !== null ? `${String((error as Error).name)}: ${String((error as Error).message)}` : 'unknown error';
       this.logger.warn(`JWKS fetch from ${this.options.jwksUri} failed (${reason}); keeping ${this.keys.size} known key(s)`);
     }
   }

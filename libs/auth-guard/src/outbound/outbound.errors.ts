@@ -79,3 +79,8 @@ export class TargetResponseError extends OutboundError {
     super(`Service "${audience}" answered ${status}`);
   }
 }
+
+/** True for the error of an aborted `AbortSignal.timeout` (checked by name: errors may come from another realm). */
+export function isTimeout(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'TimeoutError';
+}

@@ -1,6 +1,6 @@
 import type { Principal } from '../interfaces/principal.interface';
 import { rawTokenOf } from '../jwt/access-token.verifier';
-import { SubjectTokenUnavailableError, TargetResponseError, TargetUnreachableError } from './outbound.errors';
+import { isTimeout, SubjectTokenUnavailableError, TargetResponseError, TargetUnreachableError } from './outbound.errors';
 import type { ServiceTokenClient } from './service-token.client';
 import type { TokenExchangeClient } from './token-exchange.client';
 
@@ -119,7 +119,7 @@ export class ServiceHttpClient {
         signal: AbortSignal.timeout(this.target.timeoutMs ?? this.defaultTimeoutMs),
       });
     } catch (error) {
-      throw new TargetUnreachableError(this.target.audience, error instanceof Error && error.name === 'TimeoutError');
+      throw new TargetUnreachableError(this.target.audience, isTimeout(error));
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { ResolvedServiceClientOptions } from '../module/auth-guard-options.schema';
-import { TokenEndpointError } from './outbound.errors';
+import { isTimeout, TokenEndpointError } from './outbound.errors';
 
 /** A successful token response (RFC 6749 §5.1, RFC 8693 §2.2.1). */
 export interface TokenResponse {
@@ -59,7 +59,7 @@ export class TokenEndpointClient {
           signal: AbortSignal.timeout(this.options.timeoutMs),
         });
       } catch (error) {
-        const timedOut = error instanceof Error && error.name === 'TimeoutError';
+        const timedOut = isTimeout(error);
         failure = new TokenEndpointError('auth_unreachable', `Token endpoint unreachable${timedOut ? ' (timeout)' : ''}`);
         continue;
       }

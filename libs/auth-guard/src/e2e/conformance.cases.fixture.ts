@@ -1,5 +1,4 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
-import type { OutgoingHttpHeaders } from 'node:http';
 import type { TestIssuer, TestSigningKey } from '../testing';
 
 /** What a bad request must produce. */
@@ -20,7 +19,7 @@ export interface CaseContext {
 export interface ConformanceCase {
   readonly name: string;
   /** The headers of the request (built per run: tokens are minted at run time). */
-  readonly request: (ctx: CaseContext) => Promise<{ headers: OutgoingHttpHeaders; path?: string }>;
+  readonly request: (ctx: CaseContext) => Promise<{ headers: Record<string, string | string[]>; path?: string }>;
   readonly expected: Expected;
 }
 

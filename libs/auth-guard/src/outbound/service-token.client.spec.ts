@@ -100,7 +100,10 @@ describe('ServiceTokenClient', () => {
       hits = 0;
       server = createServer((req, res) => {
         hits++;
-        if (hits < 3) return req.socket.destroy();
+        if (hits < 3) {
+          req.socket.destroy();
+          return;
+        }
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'tok', token_type: 'Bearer', expires_in: 300 }));
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -6,7 +6,7 @@ import { InvalidAccessTokenError, KeyService, type RotationPlan } from '../keys/
 const REALM = 'auth';
 const SCOPE = 'keys:rotate';
 
-const bearerError = (status: 401 | 403, error: string | undefined, description: string, scope?: string) =>
+const bearerError = (status: 400 | 401 | 403, error: string | undefined, description: string, scope?: string) =>
   new BearerChallengeError(REALM, status, error, description, scope);
 
 /**
@@ -23,7 +23,7 @@ export class KeysAdminController {
     const header = request.headers.authorization;
     if (!header) throw bearerError(401, undefined, 'A bearer token is required.');
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
-    if (!match) throw bearerError(401, 'invalid_request', 'The Authorization header must be "Bearer <token>".');
+    if (!match) throw bearerError(400, 'invalid_request', 'The Authorization header must be "Bearer <token>".');
     const claims = await this.keys.verifyAccessToken(match[1]).catch((error: unknown) => {
       if (error instanceof InvalidAccessTokenError) throw bearerError(401, 'invalid_token', 'The access token is not valid.');
       throw error;

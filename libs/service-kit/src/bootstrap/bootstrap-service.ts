@@ -20,6 +20,8 @@ export async function createServiceApp(module: Type<unknown> | DynamicModule, op
   const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 64 * 1024, trustProxy: false });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: options.logger ?? ['log', 'error', 'warn', 'fatal'],
+    // Throw start-up errors to the caller (which prints a clean message) instead of exiting here.
+    abortOnError: false,
   });
   app.enableShutdownHooks();
   return app;

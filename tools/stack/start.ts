@@ -21,6 +21,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_EMBEDDED_PG_PORT, SERVICES, type ServiceDefinition } from './services.ts';
+import { DEMO_SKU, formatWalkthrough, walkthroughSteps } from './walkthrough.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const IDENTITIES_FILE = 'config/demo-identities.json';
@@ -198,10 +199,6 @@ function printSummary(
   databaseUrl: string,
   dataDir: string,
 ): void {
-  const auth = `http://localhost:${ports.get('auth')}`;
-  const client = (id: string) => identities.clients.find((c) => c.client_id === id);
-  const alice = identities.users.find((u) => u.username === 'alice') ?? identities.users[0];
-  const orders = client('orders-service');
   const lines = [
     '',
     paint(1, 'The stack is up (development only: the identities below are public demo credentials).'),
@@ -215,22 +212,29 @@ function printSummary(
     ...identities.clients.map((c) => `    ${c.client_id} / ${c.client_secret} — ${(c.audiences ?? []).join(' ')}`),
     '',
     '  Try:',
-    `    curl ${auth}/.well-known/openid-configuration`,
-    ...(orders
-      ? [
-          `    curl -u ${orders.client_id}:${orders.client_secret} -d grant_type=client_credentials -d audience=inventory ${auth}/oauth/token`,
-        ]
-      : []),
-    ...(alice
-      ? [
-          `    curl -H 'content-type: application/json' -d '{"username":"${alice.username}","password":"${alice.password}"}' ${auth}/auth/login`,
-        ]
-      : []),
+    ...tryLines(identities, started, ports),
     '',
     '  Ctrl-C stops everything.',
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** The walkthrough when the whole stack runs; a few auth calls otherwise. */
+function tryLines(identities: DemoIdentities, started: readonly ServiceDefinition[], ports: Map<string, number>): string[] {
+  const url = (name: string) => `http://localhost:${ports.get(name)}`;
+  const user = identities.users.find((u) => u.username === 'alice') ?? identities.users[0];
+  const service = identities.clients.find((c) => c.client_id === 'orders-service');
+  const all = ['auth', 'orders', 'inventory'].every((name) => started.some((s) => s.name === name));
+  if (all && user && service) {
+    const steps = walkthroughSteps({ auth: url('auth'), orders: url('orders'), inventory: url('inventory'), user, service, sku: DEMO_SKU });
+    return [formatWalkthrough(steps), '', '  Or let `npm run demo` walk you through it, decoding every token on the way.'];
+  }
+  return [
+    `    curl ${url('auth')}/.well-known/openid-configuration`,
+    ...(service ? [`    curl -u ${service.client_id}:${service.client_secret} -d grant_type=client_credentials -d audience=inventory ${url('auth')}/oauth/token`] : []),
+    ...(user ? [`    curl -H 'content-type: application/json' -d '{"username":"${user.username}","password":"${user.password}"}' ${url('auth')}/auth/login`] : []),
+  ];
 }
 
 /** Stops the services (SIGTERM, then SIGKILL after STOP_GRACE_MS), then the database. */

@@ -12,7 +12,7 @@
  *   A service that dies stops everything; exit 1.
  *
  * Environment: DATABASE_URL, EMBEDDED_PG_PORT, AUTH_PORT, ORDERS_PORT, INVENTORY_PORT,
- * STACK_DATA_DIR (default .data), STACK_READY_TIMEOUT_MS (default 30000).
+ * STACK_DATA_DIR (default .data), STACK_READY_TIMEOUT_MS (default 30000), DEMO_IDENTITIES_FILE.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -24,7 +24,7 @@ import { DEFAULT_EMBEDDED_PG_PORT, SERVICES, type ServiceDefinition } from './se
 import { DEMO_SKU, formatWalkthrough, walkthroughSteps } from './walkthrough.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const IDENTITIES_FILE = 'config/demo-identities.json';
+const IDENTITIES_FILE = process.env['DEMO_IDENTITIES_FILE'] || 'config/demo-identities.json';
 const READY_TIMEOUT_MS = Number(process.env['STACK_READY_TIMEOUT_MS'] ?? 30_000);
 const STOP_GRACE_MS = 10_000;
 const KEEP_LINES = 30;
@@ -280,7 +280,7 @@ class StackError extends Error {}
 
 function readIdentities(): DemoIdentities {
   try {
-    return JSON.parse(readFileSync(join(ROOT, IDENTITIES_FILE), 'utf8')) as DemoIdentities;
+    return JSON.parse(readFileSync(resolve(ROOT, IDENTITIES_FILE), 'utf8')) as DemoIdentities;
   } catch (error) {
     throw new StackError(`Cannot read ${IDENTITIES_FILE}: ${(error as Error).message}`);
   }

@@ -10,6 +10,7 @@ import type { SigningAlgorithm } from './key.material';
 import { KeyService } from './key.service';
 import { createKeyService } from './key-service.factory';
 import { KeysModule } from './keys.module';
+import { SigningKeyRepository } from './signing-key.repository';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 const ALLOWED_MEMBERS: Record<string, string[]> = {
@@ -92,12 +93,19 @@ describe('managed signing keys (PostgreSQL)', () => {
   it('ends up with one key when several replicas start at once on an empty table', async () => {
     const config = keysTestConfig(testDb.url);
     const pools = [new Database(testDb.url), new Database(testDb.url), new Database(testDb.url)];
+    const insert = jest.spyOn(SigningKeyRepository.prototype, 'insert');
     try {
       const replicas = await Promise.all(pools.map((pool) => start(config, pool)));
+      // The replicas found the table empty and raced to insert (the SELECTs run together, key
+      // generation takes a while); exactly one insert won.
+      const outcomes = await Promise.all(insert.mock.results.map((r) => r.value as Promise<boolean>));
+      expect(outcomes.length).toBeGreaterThan(1);
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
       const kids = await Promise.all(replicas.map(async (r) => headerOf(await r.signAccessToken(accessTokenClaims(clock.now())))['kid']));
       expect(new Set(kids).size).toBe(1);
       expect(await db.query('SELECT kid FROM auth.signing_keys')).toEqual([{ kid: kids[0] }]);
     } finally {
+      insert.mockRestore();
       await Promise.all(pools.map((pool) => pool.close()));
     }
   });

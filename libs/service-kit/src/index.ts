@@ -3,3 +3,11 @@ export { loadConfig, ConfigError } from './config/load-config';
 export { Database } from './database/database';
 export { migrate, type Migration } from './database/migrate';
 export { createServiceApp, listen, type ServiceAppOptions } from './bootstrap/bootstrap-service';
+export {
+  businessServiceEnvironment,
+  toBusinessServiceConfig,
+  BUSINESS_SERVICE_SECRETS,
+  type BusinessServiceConfig,
+} from './config/business-service.config';
+export { parseBody, invalidRequest } from './http/parse-body';
+export { ServiceExceptionsFilter } from './http/service-exceptions.filter';

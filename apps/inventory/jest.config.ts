@@ -1,0 +1,6 @@
+export default {
+  displayName: 'inventory',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  testTimeout: 30_000,
+};

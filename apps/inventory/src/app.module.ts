@@ -1,0 +1,41 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthGuardModule } from '@service-trust/auth-guard';
+import { ServiceExceptionsFilter } from '@service-trust/service-kit';
+import { InventoryConfigModule } from './config/config.module';
+import type { InventoryConfig } from './config/inventory.config';
+import { HealthController } from './health/health.controller';
+import { ItemRepository } from './items/item.repository';
+import { ItemsController } from './items/items.controller';
+import { PersistenceModule } from './persistence/persistence.module';
+import { ReservationRepository } from './reservations/reservation.repository';
+import { ReservationsController } from './reservations/reservations.controller';
+import { WhoAmIController } from './whoami/whoami.controller';
+
+/** The audience inventory accepts tokens for; also the realm of its challenges. */
+export const INVENTORY_AUDIENCE = 'inventory';
+
+/**
+ * The inventory service, built from a validated configuration (see config/inventory.config.ts).
+ * Every route needs a valid token for audience `inventory` unless marked `@Public()`.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: InventoryConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        InventoryConfigModule.forRoot(config),
+        AuthGuardModule.forRoot({
+          issuer: config.auth.issuer,
+          audience: INVENTORY_AUDIENCE,
+          jwksUri: config.auth.jwksUri,
+          client: { ...config.client, tokenUrl: config.auth.tokenUrl },
+        }),
+        PersistenceModule,
+      ],
+      controllers: [ItemsController, ReservationsController, WhoAmIController, HealthController],
+      providers: [{ provide: APP_FILTER, useClass: ServiceExceptionsFilter }, ItemRepository, ReservationRepository],
+    };
+  }
+}

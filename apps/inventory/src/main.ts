@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { ConfigError, createServiceApp, listen } from '@service-trust/service-kit';
+import { AppModule } from './app.module';
+import { loadInventoryConfig } from './config/inventory.config';
+
+async function main(): Promise<void> {
+  const config = loadInventoryConfig();
+  const app = await createServiceApp(AppModule.forRoot(config));
+  await listen(app, 'inventory', config.port);
+}
+
+main().catch((error: unknown) => {
+  // A configuration error names the variable; anything else gets its message only, never a
+  // stack that could carry secrets from a connection string.
+  const message = error instanceof ConfigError ? error.message : `inventory failed to start: ${(error as Error).message}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,9 @@
+import type { Migration } from '@service-trust/service-kit';
+import { stock } from './001_stock';
+import { demoItems } from './002_demo_items';
+
+/** The inventory schema's migrations, in the order they apply. Add new ones at the end. */
+export const INVENTORY_MIGRATIONS: readonly Migration[] = [stock, demoItems];
+
+/** The schema the inventory service owns; no other service reads it. */
+export const INVENTORY_SCHEMA = 'inventory';

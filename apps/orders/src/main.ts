@@ -1,0 +1,2 @@
+// Placeholder until the orders service lands (next commit): keeps `nx build` green.
+export {};

@@ -1,0 +1,46 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+
+/** Error codes of node-postgres / PostgreSQL that mean "the database cannot be reached now". */
+const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P03', '08006', '08001']);
+
+/**
+ * The one place a business service's errors become HTTP responses (register it as `APP_FILTER`):
+ * - Nest's HTTP exceptions, including the guard's 400/401/403 (whose `WWW-Authenticate` header the
+ *   guard has already set): their status and body;
+ * - Fastify's own 4xx (malformed JSON, wrong media type, body too large): that status with
+ *   `{statusCode, error: "invalid_request", message}`;
+ * - a database that cannot be reached: 503 `temporarily_unavailable` with `Retry-After`;
+ * - anything else: 500 with a generic body. No stack trace or internal message leaves the process.
+ */
+@Catch()
+export class ServiceExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    reply.header('Cache-Control', 'no-store');
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      reply.status(status).send(typeof body === 'string' ? { statusCode: status, message: body } : body);
+      return;
+    }
+    const fastifyStatus = (exception as { statusCode?: unknown }).statusCode;
+    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+      reply.status(fastifyStatus).send({ statusCode: fastifyStatus, error: 'invalid_request', message: (exception as Error).message });
+      return;
+    }
+    const code = (exception as { code?: unknown }).code;
+    if (typeof code === 'string' && DATABASE_DOWN.has(code)) {
+      this.logger.error(`Database unavailable (${code})`);
+      reply
+        .header('Retry-After', '5')
+        .status(503)
+        .send({ statusCode: 503, error: 'temporarily_unavailable', message: 'The service cannot reach its database; try again shortly.' });
+      return;
+    }
+    this.logger.error(exception instanceof Error ? `${exception.name}: ${exception.message}` : 'Unknown error');
+    reply.status(500).send({ statusCode: 500, error: 'server_error', message: 'Internal server error' });
+  }
+}

@@ -1,0 +1,43 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthGuardModule } from '@service-trust/auth-guard';
+import { ServiceExceptionsFilter } from '@service-trust/service-kit';
+import { CatalogController } from './catalog/catalog.controller';
+import { OrdersConfigModule } from './config/config.module';
+import type { OrdersConfig } from './config/orders.config';
+import { HealthController } from './health/health.controller';
+import { InventoryClient } from './inventory/inventory.client';
+import { OrderPlacement } from './orders/order-placement.service';
+import { OrderRepository } from './orders/order.repository';
+import { OrdersController } from './orders/orders.controller';
+import { PersistenceModule } from './persistence/persistence.module';
+import { WhoAmIController } from './whoami/whoami.controller';
+
+/** The audience orders accepts tokens for; also the realm of its challenges. */
+export const ORDERS_AUDIENCE = 'orders';
+
+/**
+ * The orders service, built from a validated configuration (see config/orders.config.ts).
+ * Every route needs a valid token for audience `orders` unless marked `@Public()`; the outbound
+ * side (`client`) gets orders' own tokens and exchanges users' tokens for inventory.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: OrdersConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        OrdersConfigModule.forRoot(config),
+        AuthGuardModule.forRoot({
+          issuer: config.auth.issuer,
+          audience: ORDERS_AUDIENCE,
+          jwksUri: config.auth.jwksUri,
+          client: { ...config.client, tokenUrl: config.auth.tokenUrl },
+        }),
+        PersistenceModule,
+      ],
+      controllers: [OrdersController, CatalogController, WhoAmIController, HealthController],
+      providers: [{ provide: APP_FILTER, useClass: ServiceExceptionsFilter }, OrderRepository, InventoryClient, OrderPlacement],
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import { ForbiddenException, ServiceUnavailableException } from '@nestjs/common';
+
+/** 503: the stock was reserved but the order could not be saved; the reservation was released. */
+export class OrderNotSavedError extends ServiceUnavailableException {
+  constructor() {
+    super({ statusCode: 503, error: 'temporarily_unavailable', message: 'The order could not be saved and its reservation was released; try again shortly.' });
+  }
+}
+
+/** 403: a route for users called with a service's own token (client_credentials: `sub` = `client_id`). */
+export class UserTokenRequiredError extends ForbiddenException {
+  constructor() {
+    super({ statusCode: 403, error: 'user_token_required', message: 'This route acts for a user: a service token (sub = client_id) is not accepted.' });
+  }
+}

@@ -19,16 +19,15 @@ RUN mkdir /manifests \
  && find . -name node_modules -prune -o \( -name package.json -o -name package-lock.json \) -type f -print \
     | xargs cp --parents -t /manifests
 
-# --- build: all dependencies (TypeScript), then compile the three apps and the libraries they
-# reference (tsc -b follows the project references, as `nx run <app>:build` does).
+# --- build: all dependencies, then the three apps and the libraries they use, built by Nx as
+# `npm run build` does (it orders the libraries by their imports).
 FROM node:24-bookworm-slim AS build
 WORKDIR /src
 COPY --from=manifests /manifests/ ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.base.json ./
-COPY libs/ libs/
-COPY apps/ apps/
-RUN npx tsc -b apps/auth/tsconfig.app.json apps/orders/tsconfig.app.json apps/inventory/tsconfig.app.json \
+COPY . .
+RUN NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t build --outputStyle=static \
+      --projects=@service-trust/auth,@service-trust/orders,@service-trust/inventory \
  && mkdir /out \
  && for dir in apps/auth apps/orders apps/inventory libs/*; do \
       if [ -d "$dir/dist" ]; then cp --parents -r "$dir/dist" /out/; fi; \

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { dirname } from 'node:path';
-import { ROOT, type RunningStack, printedWalkthrough } from './stack';
+import { ROOT, type RunningStack, printedWalkthrough, withoutColor } from './stack';
 
 const JWT = /eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{20,}/;
 const PATH = `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}`;
@@ -38,7 +38,7 @@ export function stackBehaviour(getStack: () => RunningStack): void {
     const commands = printedWalkthrough(stack().output()).filter((line) => !line.startsWith('#'));
     expect(commands).toHaveLength(8);
     const script = ['set -euo pipefail', ...commands.flatMap((command) => [command, 'echo "@@@"'])].join('\n');
-    const run = spawnSync('bash', ['-c', script], { cwd: ROOT, env: { ...process.env, PATH }, encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync('bash', ['-c', script], { cwd: ROOT, env: { ...withoutColor(process.env), PATH }, encoding: 'utf8', timeout: 30_000 });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const outputs = run.stdout.split('@@@\n').map((text) => text.trim());
@@ -58,7 +58,7 @@ export function stackBehaviour(getStack: () => RunningStack): void {
     const { urls, identitiesFile } = stack();
     const run = spawnSync(process.execPath, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', 'tools/stack/demo.ts'], {
       cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: '', AUTH_URL: urls.auth, ORDERS_URL: urls.orders, INVENTORY_URL: urls.inventory, DEMO_IDENTITIES_FILE: identitiesFile },
+      env: { ...withoutColor(process.env), NODE_OPTIONS: '', AUTH_URL: urls.auth, ORDERS_URL: urls.orders, INVENTORY_URL: urls.inventory, DEMO_IDENTITIES_FILE: identitiesFile },
       encoding: 'utf8',
       timeout: 30_000,
     });

@@ -36,6 +36,12 @@ export interface RunningStack {
   stop(): Promise<number | null>;
 }
 
+/** The environment without colour settings: the tests read plain output. */
+export function withoutColor(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _force, NO_COLOR: _no, ...rest } = env;
+  return rest;
+}
+
 export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
@@ -58,9 +64,8 @@ export async function startStack(options: { databaseUrl?: string } = {}): Promis
   writeFileSync(identitiesFile, JSON.stringify(identities));
   const [auth, orders, inventory, pg] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...withoutColor(process.env),
     NODE_OPTIONS: '',
-    NO_COLOR: '1',
     AUTH_PORT: String(auth),
     ORDERS_PORT: String(orders),
     INVENTORY_PORT: String(inventory),

@@ -24,7 +24,25 @@ export async function createServiceApp(module: Type<unknown> | DynamicModule, op
     abortOnError: false,
   });
   app.enableShutdownHooks();
+  closeConnectionsOnShutdown(adapter);
   return app;
+}
+
+/**
+ * Once shutdown starts, every response still being written says `Connection: close`, so a
+ * client's keep-alive socket does not hold the draining server open until it times out.
+ */
+function closeConnectionsOnShutdown(adapter: FastifyAdapter): void {
+  const fastify = adapter.getInstance();
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
 }
 
 /** Listens on every interface at `port` and logs where the service is reachable. */

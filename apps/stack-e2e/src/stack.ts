@@ -38,8 +38,10 @@ export interface RunningStack {
 
 /** The environment without colour settings: the tests read plain output. */
 export function withoutColor(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { FORCE_COLOR: _force, NO_COLOR: _no, ...rest } = env;
-  return rest;
+  const plain = { ...env };
+  delete plain['FORCE_COLOR'];
+  delete plain['NO_COLOR'];
+  return plain;
 }
 
 export function freePort(): Promise<number> {

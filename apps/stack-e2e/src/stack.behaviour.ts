@@ -98,6 +98,16 @@ export function stackBehaviour(getStack: () => RunningStack): void {
     expect(res.body['code']).toBe('actor_not_allowed');
   });
 
+  it('lets only the allowed caller reserve as itself', async () => {
+    const own = await form(`${stack().urls.auth}/oauth/token`, client('reports-service'), { grant_type: 'client_credentials', audience: 'inventory' });
+    expect(own.status).toBe(200);
+    const token = own.body['access_token'] as string;
+    expect((await call('GET', `${stack().urls.inventory}/inventory/items`, token)).status).toBe(200);
+    const res = await call('POST', `${stack().urls.inventory}/inventory/reservations`, token, { sku: 'SKU-BOOK-001', quantity: 1 });
+    expect(res.status).toBe(403);
+    expect(res.body['code']).toBe('caller_not_allowed');
+  });
+
   it('refuses the token exchange to a client that may not exchange', async () => {
     const res = await form(`${stack().urls.auth}/oauth/token`, client('inventory-service'), {
       grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',

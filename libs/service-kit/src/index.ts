@@ -2,6 +2,7 @@ export { readSecret } from './config/read-secret';
 export { loadConfig, ConfigError } from './config/load-config';
 export { Database } from './database/database';
 export { migrate, type Migration } from './database/migrate';
+export { DatabaseModule, type DatabaseModuleOptions } from './database/database.module';
 export { createServiceApp, listen, type ServiceAppOptions } from './bootstrap/bootstrap-service';
 export {
   businessServiceEnvironment,
@@ -10,4 +11,5 @@ export {
   type BusinessServiceConfig,
 } from './config/business-service.config';
 export { parseBody, invalidRequest } from './http/parse-body';
-export { ServiceExceptionsFilter } from './http/service-exceptions.filter';
+export { ServiceExceptionsFilter, isDatabaseUnavailable } from './http/service-exceptions.filter';
+export { ServiceHealthController, type ReadinessChecks, type Readiness } from './http/health.controller';

@@ -4,6 +4,12 @@ import type { FastifyReply } from 'fastify';
 /** Error codes of node-postgres / PostgreSQL that mean "the database cannot be reached now". */
 const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P03', '08006', '08001']);
 
+/** True when `error` says the database cannot be reached now (a 503, not a 500). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && DATABASE_DOWN.has(code);
+}
+
 /**
  * The one place a business service's errors become HTTP responses (register it as `APP_FILTER`):
  * - Nest's HTTP exceptions, including the guard's 400/401/403 (whose `WWW-Authenticate` header the
@@ -31,9 +37,8 @@ export class ServiceExceptionsFilter implements ExceptionFilter {
       reply.status(fastifyStatus).send({ statusCode: fastifyStatus, error: 'invalid_request', message: (exception as Error).message });
       return;
     }
-    const code = (exception as { code?: unknown }).code;
-    if (typeof code === 'string' && DATABASE_DOWN.has(code)) {
-      this.logger.error(`Database unavailable (${code})`);
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.error(`Database unavailable (${(exception as { code: string }).code})`);
       reply
         .header('Retry-After', '5')
         .status(503)

@@ -1,43 +1,51 @@
-import { createServer } from 'node:net';
 import { TestIssuer } from '@service-trust/auth-guard/testing';
 import { Database } from '@service-trust/service-kit';
 import { createTestDatabase, type TestDatabase } from '@service-trust/service-kit/testing';
-// The real inventory app as orders' downstream, started in this process. A test-only crossing of
-// the app boundary: production code of orders never imports inventory, it calls it over HTTP.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { type InventoryTestApp, startInventoryTestApp } from '../../inventory/src/testing/inventory-test-app';
+import { InventoryStub } from '../src/testing/inventory.stub';
 import { type OrdersTestApp, request, startOrdersTestApp } from '../src/testing/orders-test-app';
 
 const EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
-describe('orders service with a real inventory (both in process, tokens from one test issuer)', () => {
+/** The claims inventory must see on a reservation made for `user` by orders (RFC 8693 delegation). */
+const delegatedBy = (user: string) => ({ sub: user, client_id: 'orders-service', scope: 'inventory:reserve', act: { sub: 'orders-service' } });
+
+/**
+ * orders against a fake inventory (an HTTP stub that verifies every token with jose and records
+ * its claims) and real PostgreSQL for orders' own data. Apps never import apps: the real
+ * orders ↔ inventory crossing is covered by apps/stack-e2e with real processes.
+ */
+describe('orders service (inventory stubbed over HTTP, tokens from one test issuer, real PostgreSQL)', () => {
   let testDb: TestDatabase;
   let db: Database;
   let issuer: TestIssuer;
-  let inventory: InventoryTestApp;
+  let inventory: InventoryStub;
   let orders: OrdersTestApp;
   const url = (path: string) => `${orders.baseUrl}${path}`;
 
   /** A user token as auth's login gives it: audience orders, client orders-web, sub = the user. */
   const userToken = (sub = 'user-alice', scope = 'orders:read orders:write') => issuer.mint({ sub, client_id: 'orders-web', aud: 'orders', scope, roles: ['customer'] });
-  const stockOf = async (sku: string) => (await db.one<{ available: number }>('SELECT available FROM inventory.items WHERE sku = $1', [sku]))?.available;
-  const setStock = (sku: string, available: number) =>
-    db.query(
-      `INSERT INTO inventory.items (sku, name, available) VALUES ($1, $1, $2)
-       ON CONFLICT (sku) DO UPDATE SET available = EXCLUDED.available`,
-      [sku, available],
-    );
   const ordersOf = (owner: string) => db.query('SELECT sku, quantity, status, reservation_id FROM orders.orders WHERE owner = $1', [owner]);
   const requestsSince = (mark: number) => issuer.tokenRequests.slice(mark);
+  const inventoryCallsSince = (mark: number) => inventory.requests.slice(mark);
 
   beforeAll(async () => {
     [testDb, issuer] = await Promise.all([
       createTestDatabase('postgres'),
       TestIssuer.start({ audience: 'orders', clients: { 'orders-service': { secret: 'orders-test-secret', scopes: ['inventory:read', 'inventory:reserve'] } } }),
     ]);
-    inventory = await startInventoryTestApp(testDb.url, issuer.issuer);
+    inventory = await InventoryStub.start({ issuer: issuer.issuer, jwksUri: issuer.jwksUri });
+    inventory.setStock('SKU-BOOK-001', 25, 'The Pragmatic Programmer');
     orders = await startOrdersTestApp(testDb.url, issuer.issuer, { INVENTORY_URL: inventory.baseUrl });
     db = new Database(testDb.url, { max: 2 });
+  });
+
+  let callsBefore = 0;
+  beforeEach(() => {
+    callsBefore = inventory.requests.length;
+  });
+  afterEach(() => {
+    // Every call orders made to inventory carried a token that verified (jose: signature, iss, aud, typ).
+    expect(inventoryCallsSince(callsBefore).filter((r) => r.claims === undefined)).toEqual([]);
   });
 
   afterAll(async () => {
@@ -50,9 +58,10 @@ describe('orders service with a real inventory (both in process, tokens from one
 
   describe('POST /orders', () => {
     it('exchanges the user token, reserves for the user with act = orders-service, and saves the order', async () => {
-      await setStock('SKU-O-HAPPY', 5);
+      inventory.setStock('SKU-O-HAPPY', 5);
       const token = await userToken('user-alice');
       const mark = issuer.tokenRequests.length;
+      const calls = inventory.requests.length;
       const res = await request('POST', url('/orders'), { token, json: { sku: 'SKU-O-HAPPY', quantity: 2 } });
       expect(res.status).toBe(201);
       expect(res.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), sku: 'SKU-O-HAPPY', quantity: 2, status: 'reserved', reservationId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
@@ -64,26 +73,35 @@ describe('orders service with a real inventory (both in process, tokens from one
           params: expect.objectContaining({ grant_type: EXCHANGE, subject_token: token, audience: 'inventory', scope: 'inventory:reserve' }),
         }),
       ]);
-      // inventory recorded who the stock is for and which service acted.
-      const reservation = await db.one('SELECT sku, quantity, reserved_for, actor, cancelled_at FROM inventory.reservations WHERE id = $1', [res.body['reservationId']]);
-      expect(reservation).toEqual({ sku: 'SKU-O-HAPPY', quantity: 2, reserved_for: 'user-alice', actor: 'orders-service', cancelled_at: null });
-      expect(await stockOf('SKU-O-HAPPY')).toBe(3);
+      // inventory got one reservation, with a token (verified by the stub) for user-alice acted by
+      // orders-service and carrying only inventory:reserve; it recorded who the stock is for.
+      expect(inventoryCallsSince(calls)).toEqual([
+        { method: 'POST', path: '/inventory/reservations', status: 201, claims: delegatedBy('user-alice'), body: { sku: 'SKU-O-HAPPY', quantity: 2 } },
+      ]);
+      expect(inventory.reservations.find((r) => r.id === res.body['reservationId'])).toMatchObject({
+        sku: 'SKU-O-HAPPY', quantity: 2, reservedFor: 'user-alice', actor: 'orders-service', cancelled: false,
+      });
+      expect(inventory.stockOf('SKU-O-HAPPY')).toBe(3);
       expect(await ordersOf('user-alice')).toEqual(expect.arrayContaining([{ sku: 'SKU-O-HAPPY', quantity: 2, status: 'reserved', reservation_id: res.body['reservationId'] }]));
     });
 
     it('409 insufficient_stock (with available) when inventory has too little, and writes no order', async () => {
-      await setStock('SKU-O-SHORT', 1);
+      inventory.setStock('SKU-O-SHORT', 1);
+      const calls = inventory.requests.length;
       const res = await request('POST', url('/orders'), { token: await userToken('user-short'), json: { sku: 'SKU-O-SHORT', quantity: 2 } });
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ statusCode: 409, error: 'insufficient_stock', available: 1 });
+      expect(inventoryCallsSince(calls)).toEqual([expect.objectContaining({ method: 'POST', status: 409, claims: delegatedBy('user-short') })]);
       expect(await ordersOf('user-short')).toEqual([]);
-      expect(await stockOf('SKU-O-SHORT')).toBe(1);
+      expect(inventory.stockOf('SKU-O-SHORT')).toBe(1);
     });
 
     it('422 unknown_sku naming the field when inventory has no such sku, and writes no order', async () => {
+      const calls = inventory.requests.length;
       const res = await request('POST', url('/orders'), { token: await userToken('user-unknown'), json: { sku: 'SKU-NOPE', quantity: 1 } });
       expect(res.status).toBe(422);
       expect(res.body).toMatchObject({ statusCode: 422, error: 'unknown_sku', field: 'sku' });
+      expect(inventoryCallsSince(calls)).toEqual([expect.objectContaining({ method: 'POST', status: 404 })]);
       expect(await ordersOf('user-unknown')).toEqual([]);
     });
 
@@ -95,10 +113,12 @@ describe('orders service with a real inventory (both in process, tokens from one
       ['quantity over 1000', { sku: 'SKU-BOOK-001', quantity: 1001 }, 'quantity'],
     ])('400 naming the field before calling anyone: %s', async (_case, json, field) => {
       const mark = issuer.tokenRequests.length;
+      const calls = inventory.requests.length;
       const res = await request('POST', url('/orders'), { token: await userToken(), json });
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ error: 'invalid_request', field });
       expect(requestsSince(mark)).toEqual([]);
+      expect(inventoryCallsSince(calls)).toEqual([]);
     });
 
     it('403 insufficient_scope naming orders:write for a read-only user', async () => {
@@ -125,7 +145,8 @@ describe('orders service with a real inventory (both in process, tokens from one
     });
 
     it('503 auth_unavailable when the token endpoint keeps failing, and reserves and writes nothing', async () => {
-      await setStock('SKU-O-AUTH', 3);
+      inventory.setStock('SKU-O-AUTH', 3);
+      const calls = inventory.requests.length;
       issuer.failTokenRequests(10, 503);
       try {
         const res = await request('POST', url('/orders'), { token: await userToken('user-auth-down'), json: { sku: 'SKU-O-AUTH', quantity: 1 } });
@@ -134,22 +155,27 @@ describe('orders service with a real inventory (both in process, tokens from one
       } finally {
         issuer.failTokenRequests(0);
       }
-      expect(await stockOf('SKU-O-AUTH')).toBe(3);
+      expect(inventoryCallsSince(calls)).toEqual([]);
+      expect(inventory.stockOf('SKU-O-AUTH')).toBe(3);
       expect(await ordersOf('user-auth-down')).toEqual([]);
     });
 
     it('503 auth_unavailable when auth refuses the exchange (4xx, not retried)', async () => {
       issuer.failTokenRequests(1, 400);
       const mark = issuer.tokenRequests.length;
+      const calls = inventory.requests.length;
       const res = await request('POST', url('/orders'), { token: await userToken('user-refused'), json: { sku: 'SKU-BOOK-001', quantity: 1 } });
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ error: 'auth_unavailable' });
       expect(requestsSince(mark)).toHaveLength(1);
+      expect(inventoryCallsSince(calls)).toEqual([]);
       expect(await ordersOf('user-refused')).toEqual([]);
     });
 
     it('compensates: when the order cannot be saved, the reservation is cancelled (stock back) and the answer is 503', async () => {
-      await setStock('SKU-O-COMP', 4);
+      inventory.setStock('SKU-O-COMP', 4);
+      const mark = issuer.tokenRequests.length;
+      const calls = inventory.requests.length;
       await db.query('ALTER TABLE orders.orders RENAME TO orders_unavailable');
       let res: Awaited<ReturnType<typeof request>>;
       try {
@@ -159,16 +185,22 @@ describe('orders service with a real inventory (both in process, tokens from one
       }
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ statusCode: 503, error: 'temporarily_unavailable' });
-      expect(await stockOf('SKU-O-COMP')).toBe(4);
-      const reservations = await db.query('SELECT quantity, reserved_for, actor, cancelled_at FROM inventory.reservations WHERE sku = $1', ['SKU-O-COMP']);
-      expect(reservations).toEqual([{ quantity: 3, reserved_for: 'user-comp', actor: 'orders-service', cancelled_at: expect.any(Date) }]);
+      // Reserved, then cancelled with the user's delegated token (the exchanged token is reused: one exchange).
+      const [reserved, cancelled] = inventoryCallsSince(calls);
+      expect(inventoryCallsSince(calls)).toHaveLength(2);
+      expect(reserved).toMatchObject({ method: 'POST', path: '/inventory/reservations', status: 201, claims: delegatedBy('user-comp') });
+      const reservation = inventory.reservations.filter((r) => r.sku === 'SKU-O-COMP');
+      expect(reservation).toEqual([expect.objectContaining({ quantity: 3, reservedFor: 'user-comp', actor: 'orders-service', cancelled: true, cancelledAt: expect.any(String) })]);
+      expect(cancelled).toEqual({ method: 'DELETE', path: `/inventory/reservations/${reservation[0]!.id}`, status: 200, claims: delegatedBy('user-comp') });
+      expect(requestsSince(mark)).toEqual([expect.objectContaining({ clientId: 'orders-service', params: expect.objectContaining({ grant_type: EXCHANGE }) })]);
+      expect(inventory.stockOf('SKU-O-COMP')).toBe(4);
       expect(await ordersOf('user-comp')).toEqual([]);
     });
   });
 
   describe('GET /orders', () => {
     it("returns only the caller's own orders", async () => {
-      await setStock('SKU-O-LIST', 10);
+      inventory.setStock('SKU-O-LIST', 10);
       const carol = await userToken('user-carol');
       const dave = await userToken('user-dave');
       const placed = await request('POST', url('/orders'), { token: carol, json: { sku: 'SKU-O-LIST', quantity: 1 } });
@@ -192,16 +224,21 @@ describe('orders service with a real inventory (both in process, tokens from one
   describe('GET /catalog', () => {
     it("reads inventory's items with orders' own client_credentials token, not the user's", async () => {
       const mark = issuer.tokenRequests.length;
+      const calls = inventory.requests.length;
       const res = await request('GET', url('/catalog'), { token: await userToken() });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual(expect.arrayContaining([{ sku: 'SKU-BOOK-001', name: 'The Pragmatic Programmer', available: expect.any(Number) }]));
+      expect(res.body).toEqual(expect.arrayContaining([{ sku: 'SKU-BOOK-001', name: 'The Pragmatic Programmer', available: inventory.stockOf('SKU-BOOK-001') }]));
       expect(requestsSince(mark)).toEqual([
         { clientId: 'orders-service', params: { grant_type: 'client_credentials', audience: 'inventory', scope: 'inventory:read' } },
       ]);
+      // inventory saw orders' own token: sub = client_id = orders-service, no act, only inventory:read.
+      const serviceToken = { sub: 'orders-service', client_id: 'orders-service', scope: 'inventory:read' };
+      expect(inventoryCallsSince(calls)).toEqual([{ method: 'GET', path: '/inventory/items', status: 200, claims: serviceToken }]);
       // The service token is cached: a second read asks auth for nothing.
       const again = issuer.tokenRequests.length;
       expect((await request('GET', url('/catalog'), { token: await userToken() })).status).toBe(200);
       expect(issuer.tokenRequests.length).toBe(again);
+      expect(inventoryCallsSince(calls)).toEqual([expect.objectContaining({ claims: serviceToken }), expect.objectContaining({ claims: serviceToken })]);
     });
 
     it('403 naming orders:read for a token without it', async () => {
@@ -226,40 +263,46 @@ describe('orders service with a real inventory (both in process, tokens from one
     });
   });
 
-  describe('inventory down', () => {
-    let cut: OrdersTestApp;
+  describe('inventory failing (answers 5xx)', () => {
+    it('POST /orders answers 502 inventory_unavailable, and writes no order', async () => {
+      inventory.setStock('SKU-O-5XX', 2);
+      inventory.failNext(500);
+      const res = await request('POST', url('/orders'), { token: await userToken('user-5xx'), json: { sku: 'SKU-O-5XX', quantity: 1 } });
+      expect(res.status).toBe(502);
+      expect(res.body).toMatchObject({ statusCode: 502, error: 'inventory_unavailable' });
+      expect(inventory.requests.at(-1)).toMatchObject({ method: 'POST', status: 500, claims: delegatedBy('user-5xx') });
+      expect(inventory.stockOf('SKU-O-5XX')).toBe(2);
+      expect(await ordersOf('user-5xx')).toEqual([]);
+    });
 
+    it('GET /catalog answers 502 inventory_unavailable', async () => {
+      inventory.failNext(503);
+      const res = await request('GET', url('/catalog'), { token: await userToken() });
+      expect(res.status).toBe(502);
+      expect(res.body).toMatchObject({ statusCode: 502, error: 'inventory_unavailable' });
+    });
+  });
+
+  describe('inventory down (connection refused)', () => {
     beforeAll(async () => {
-      cut = await startOrdersTestApp(testDb.url, issuer.issuer, { INVENTORY_URL: `http://127.0.0.1:${await closedPort()}` });
+      await inventory.down();
     });
 
     afterAll(async () => {
-      await cut?.close();
+      await inventory.up();
     });
 
     it('POST /orders answers 503 inventory_unavailable and writes no order', async () => {
-      const res = await request('POST', `${cut.baseUrl}/orders`, { token: await userToken('user-cut'), json: { sku: 'SKU-BOOK-001', quantity: 1 } });
+      const res = await request('POST', url('/orders'), { token: await userToken('user-cut'), json: { sku: 'SKU-BOOK-001', quantity: 1 } });
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ statusCode: 503, error: 'inventory_unavailable' });
       expect(await ordersOf('user-cut')).toEqual([]);
     });
 
     it('GET /catalog answers 503 inventory_unavailable', async () => {
-      const res = await request('GET', `${cut.baseUrl}/catalog`, { token: await userToken() });
+      const res = await request('GET', url('/catalog'), { token: await userToken() });
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ error: 'inventory_unavailable' });
     });
   });
 });
-
-/** A port nothing listens on (it was free a moment ago). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -11,11 +11,15 @@ describe('inventory service (real PostgreSQL, tokens from a test issuer)', () =>
   let inventory: InventoryTestApp;
   const url = (path: string) => `${inventory.baseUrl}${path}`;
 
-  /** A token orders-service got by exchanging `user`'s token (RFC 8693: act = the acting service). */
-  const delegated = (user = 'user-alice', scope = 'inventory:read inventory:reserve', actor = 'orders-service') =>
-    issuer.mint({ sub: user, client_id: actor, scope, act: { sub: actor } });
-  /** orders-service's own client_credentials token. */
-  const service = (scope = 'inventory:read') => issuer.mint({ sub: 'orders-service', client_id: 'orders-service', scope });
+  /**
+   * A token `actor` got by exchanging `user`'s token (RFC 8693: client_id = act.sub = the exchanging
+   * service, as auth issues it). `client` overrides client_id, for act chains auth would not issue.
+   */
+  const delegated = (user = 'user-alice', scope = 'inventory:read inventory:reserve', actor = 'orders-service', client = actor) =>
+    issuer.mint({ sub: user, client_id: client, scope, act: { sub: actor } });
+  /** A service's own client_credentials token (sub = client_id), orders-service's by default. */
+  const service = (scope = 'inventory:read', client = 'orders-service') => issuer.mint({ sub: client, client_id: client, scope });
+  const reservationsOf = async (sku: string) => (await db.one<{ n: number }>('SELECT count(*)::int AS n FROM inventory.reservations WHERE sku = $1', [sku]))!.n;
   const stockOf = async (sku: string) => (await db.one<{ available: number }>('SELECT available FROM inventory.items WHERE sku = $1', [sku]))?.available;
   const setStock = (sku: string, available: number) =>
     db.query(
@@ -116,13 +120,34 @@ describe('inventory service (real PostgreSQL, tokens from a test issuer)', () =>
       expect(await stockOf('SKU-T-SCOPE')).toBe(1);
     });
 
-    it('403 actor_not_allowed when another service acts for the user, and takes nothing', async () => {
+    it('403 caller_not_allowed for another service reserving as itself, even with inventory:reserve, and takes nothing', async () => {
+      await setStock('SKU-T-CALLER', 1);
+      const token = await service('inventory:reserve', 'reports-service');
+      const res = await request('POST', url('/inventory/reservations'), { token, json: { sku: 'SKU-T-CALLER', quantity: 1 } });
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({ statusCode: 403, code: 'caller_not_allowed' });
+      expect(res.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+      expect(await stockOf('SKU-T-CALLER')).toBe(1);
+      expect(await reservationsOf('SKU-T-CALLER')).toBe(0);
+    });
+
+    it('403 caller_not_allowed when another service exchanged the user token (client_id = act.sub = reports-service), and takes nothing', async () => {
       await setStock('SKU-T-ACTOR', 1);
-      const token = await delegated('user-alice', 'inventory:read inventory:reserve', 'someone-else');
+      const token = await delegated('user-alice', 'inventory:read inventory:reserve', 'reports-service');
       const res = await request('POST', url('/inventory/reservations'), { token, json: { sku: 'SKU-T-ACTOR', quantity: 1 } });
       expect(res.status).toBe(403);
-      expect(res.body).toMatchObject({ code: 'actor_not_allowed' });
+      expect(res.body).toMatchObject({ code: 'caller_not_allowed' });
       expect(await stockOf('SKU-T-ACTOR')).toBe(1);
+    });
+
+    it('403 actor_not_allowed when act names another service though client_id is orders-service, and takes nothing', async () => {
+      await setStock('SKU-T-ACTOR-2', 1);
+      const token = await delegated('user-alice', 'inventory:read inventory:reserve', 'someone-else', 'orders-service');
+      const res = await request('POST', url('/inventory/reservations'), { token, json: { sku: 'SKU-T-ACTOR-2', quantity: 1 } });
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({ statusCode: 403, code: 'actor_not_allowed' });
+      expect(await stockOf('SKU-T-ACTOR-2')).toBe(1);
+      expect(await reservationsOf('SKU-T-ACTOR-2')).toBe(0);
     });
 
     it('401 without a token, never reaching body validation', async () => {
@@ -242,11 +267,16 @@ describe('inventory service (real PostgreSQL, tokens from a test issuer)', () =>
       expect(bad.body).toMatchObject({ field: 'id' });
     });
 
-    it('403 for another actor or without inventory:reserve, and gives nothing back', async () => {
+    it('403 for another caller, another actor or without inventory:reserve, and gives nothing back', async () => {
       await setStock('SKU-T-CANCEL-403', 1);
       const id = await reserve('SKU-T-CANCEL-403', 1);
-      const otherActor = await delegated('user-alice', 'inventory:reserve', 'someone-else');
-      expect((await request('DELETE', url(`/inventory/reservations/${id}`), { token: otherActor })).body).toMatchObject({ code: 'actor_not_allowed' });
+      const cancelWith = async (token: string) => request('DELETE', url(`/inventory/reservations/${id}`), { token });
+      const otherCaller = await service('inventory:reserve', 'reports-service');
+      expect(await cancelWith(otherCaller)).toMatchObject({ status: 403, body: { code: 'caller_not_allowed' } });
+      const otherExchanger = await delegated('user-alice', 'inventory:reserve', 'reports-service');
+      expect(await cancelWith(otherExchanger)).toMatchObject({ status: 403, body: { code: 'caller_not_allowed' } });
+      const otherActor = await delegated('user-alice', 'inventory:reserve', 'someone-else', 'orders-service');
+      expect(await cancelWith(otherActor)).toMatchObject({ status: 403, body: { code: 'actor_not_allowed' } });
       const readOnly = await delegated('user-alice', 'inventory:read');
       const res = await request('DELETE', url(`/inventory/reservations/${id}`), { token: readOnly });
       expect(res.status).toBe(403);

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { AllowActors, Principal, RequireScopes } from '@service-trust/auth-guard';
+import { AllowActors, AllowCallers, Principal, RequireScopes } from '@service-trust/auth-guard';
 import { parseBody } from '@service-trust/service-kit';
 import { ItemRepository } from '../items/item.repository';
 import { parseReservationId, reservationBody } from './reservation.body';
@@ -9,9 +9,15 @@ import { type Reservation, ReservationRepository } from './reservation.repositor
 /** What `POST /inventory/reservations` answers (CONTRACT.md). */
 export type CreatedReservation = Pick<Reservation, 'id' | 'sku' | 'quantity' | 'reservedFor' | 'actor'>;
 
+/** The only service that may take or give back stock, as itself or on behalf of a user. */
+const RESERVING_SERVICE = 'orders-service';
+
 /**
- * Reservations of stock. Taking and giving back stock needs `inventory:reserve`; a delegated
- * token (with `act`) is accepted only when the acting service is orders-service.
+ * Reservations of stock. Taking and giving back stock needs `inventory:reserve` AND the caller
+ * (`client_id`) must be orders-service: a scope alone is not enough, since any client granted
+ * `inventory:reserve` by auth could otherwise reserve. For a delegated token (token exchange)
+ * `client_id` is the exchanging client, so the caller check covers it too; `@AllowActors` stays as
+ * a second, independent check on `act.sub`.
  */
 @Controller('inventory/reservations')
 export class ReservationsController {
@@ -23,7 +29,8 @@ export class ReservationsController {
   /** Reserves stock for the token's `sub`, recording the acting service (`act.sub`) if any. */
   @Post()
   @RequireScopes('inventory:reserve')
-  @AllowActors('orders-service')
+  @AllowCallers(RESERVING_SERVICE)
+  @AllowActors(RESERVING_SERVICE)
   async reserve(@Principal() principal: Principal, @Body() raw: unknown): Promise<CreatedReservation> {
     const { sku, quantity } = parseBody(reservationBody, raw);
     const reservation = await this.reservations.reserve(sku, quantity, principal.sub, principal.actor?.sub ?? null);
@@ -55,7 +62,8 @@ export class ReservationsController {
   @Delete(':id')
   @HttpCode(200)
   @RequireScopes('inventory:reserve')
-  @AllowActors('orders-service')
+  @AllowCallers(RESERVING_SERVICE)
+  @AllowActors(RESERVING_SERVICE)
   async cancel(@Principal() principal: Principal, @Param('id') rawId: string): Promise<Reservation> {
     const id = parseReservationId(rawId);
     const reservation = await this.reservations.cancel(id, principal.sub);

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { DatabaseModule } from '@service-trust/service-kit';
 import { KeysAdminController } from './admin/keys-admin.controller';
 import { ClientAuthenticator } from './clients/client.authenticator';
 import { ClientRepository } from './clients/client.repository';
@@ -19,7 +20,7 @@ import { IntrospectionController } from './oauth/introspection.controller';
 import { RevocationController } from './oauth/revocation.controller';
 import { RevokedTokensRepository } from './oauth/revoked-tokens.repository';
 import { TokenController } from './oauth/token.controller';
-import { PersistenceModule } from './persistence/persistence.module';
+import { AUTH_MIGRATIONS, AUTH_SCHEMA } from './persistence/migrations';
 import { RefreshTokenRepository } from './sessions/refresh-token.repository';
 import { SessionController } from './sessions/session.controller';
 import { SessionService } from './sessions/session.service';
@@ -33,7 +34,11 @@ export class AppModule {
   static forRoot(config: AuthConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [AuthConfigModule.forRoot(config), PersistenceModule, KeysModule],
+      imports: [
+        AuthConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ url: config.databaseUrl, schema: AUTH_SCHEMA, migrations: AUTH_MIGRATIONS }),
+        KeysModule,
+      ],
       controllers: [
         DiscoveryController,
         TokenController,

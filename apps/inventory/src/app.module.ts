@@ -1,15 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthGuardModule } from '@service-trust/auth-guard';
-import { ServiceExceptionsFilter } from '@service-trust/service-kit';
+import { DatabaseModule, ServiceExceptionsFilter } from '@service-trust/service-kit';
 import { InventoryConfigModule } from './config/config.module';
 import type { InventoryConfig } from './config/inventory.config';
 import { HealthController } from './health/health.controller';
 import { ItemRepository } from './items/item.repository';
 import { ItemsController } from './items/items.controller';
-import { PersistenceModule } from './persistence/persistence.module';
 import { ReservationRepository } from './reservations/reservation.repository';
 import { ReservationsController } from './reservations/reservations.controller';
+import { INVENTORY_MIGRATIONS, INVENTORY_SCHEMA } from './persistence/migrations';
 import { WhoAmIController } from './whoami/whoami.controller';
 
 /** The audience inventory accepts tokens for; also the realm of its challenges. */
@@ -32,7 +32,7 @@ export class AppModule {
           jwksUri: config.auth.jwksUri,
           client: { ...config.client, tokenUrl: config.auth.tokenUrl },
         }),
-        PersistenceModule,
+        DatabaseModule.forRoot({ url: config.databaseUrl, schema: INVENTORY_SCHEMA, migrations: INVENTORY_MIGRATIONS }),
       ],
       controllers: [ItemsController, ReservationsController, WhoAmIController, HealthController],
       providers: [{ provide: APP_FILTER, useClass: ServiceExceptionsFilter }, ItemRepository, ReservationRepository],

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthGuardModule } from '@service-trust/auth-guard';
-import { ServiceExceptionsFilter } from '@service-trust/service-kit';
+import { DatabaseModule, ServiceExceptionsFilter } from '@service-trust/service-kit';
 import { CatalogController } from './catalog/catalog.controller';
 import { OrdersConfigModule } from './config/config.module';
 import type { OrdersConfig } from './config/orders.config';
@@ -10,7 +10,7 @@ import { InventoryClient } from './inventory/inventory.client';
 import { OrderPlacement } from './orders/order-placement.service';
 import { OrderRepository } from './orders/order.repository';
 import { OrdersController } from './orders/orders.controller';
-import { PersistenceModule } from './persistence/persistence.module';
+import { ORDERS_MIGRATIONS, ORDERS_SCHEMA } from './persistence/migrations';
 import { WhoAmIController } from './whoami/whoami.controller';
 
 /** The audience orders accepts tokens for; also the realm of its challenges. */
@@ -34,7 +34,7 @@ export class AppModule {
           jwksUri: config.auth.jwksUri,
           client: { ...config.client, tokenUrl: config.auth.tokenUrl },
         }),
-        PersistenceModule,
+        DatabaseModule.forRoot({ url: config.databaseUrl, schema: ORDERS_SCHEMA, migrations: ORDERS_MIGRATIONS }),
       ],
       controllers: [OrdersController, CatalogController, WhoAmIController, HealthController],
       providers: [{ provide: APP_FILTER, useClass: ServiceExceptionsFilter }, OrderRepository, InventoryClient, OrderPlacement],

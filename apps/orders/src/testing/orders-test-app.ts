@@ -1,13 +1,9 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServiceApp } from '@service-trust/service-kit';
+import { type TestApp, startTestApp } from '@service-trust/service-kit/testing';
 import { AppModule } from '../app.module';
 import { type OrdersConfig, loadOrdersConfig } from '../config/orders.config';
 
-export interface OrdersTestApp {
-  readonly app: NestFastifyApplication;
-  readonly baseUrl: string;
+export interface OrdersTestApp extends TestApp {
   readonly config: OrdersConfig;
-  close(): Promise<void>;
 }
 
 /**
@@ -22,28 +18,7 @@ export async function startOrdersTestApp(databaseUrl: string, issuer: string, en
     SERVICE_CLIENT_SECRET: 'orders-test-secret',
     ...env,
   });
-  const app = await createServiceApp(AppModule.forRoot(config), { logger: false });
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as { port: number };
-  return { app, baseUrl: `http://127.0.0.1:${port}`, config, close: () => app.close() };
+  return { ...(await startTestApp(AppModule.forRoot(config))), config };
 }
 
-/** A JSON request to a test app: status, headers and parsed body. */
-export async function request(method: string, url: string, options: { token?: string; json?: unknown; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
-  if (options.json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(url, {
-    method,
-    headers,
-    ...(options.json !== undefined ? { body: typeof options.json === 'string' ? options.json : JSON.stringify(options.json) } : {}),
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: response.status, headers: response.headers, body: body as Record<string, unknown> & unknown[] };
-}
+export { request } from '@service-trust/service-kit/testing';

@@ -4,3 +4,4 @@ export {
   type TestDatabase,
   type TestDatabaseTarget,
 } from './create-test-database';
+export { startTestApp, request, type TestApp, type TestResponse } from './test-app';

@@ -16,6 +16,7 @@ describe('KeysAdminController', () => {
         return verified;
       },
       rotate: async () => plan,
+      revoke: async (kid: string) => ({ kid, revokedAt: 'now' }),
     } as unknown as KeyService);
   const request = (authorization?: string) => ({ headers: { authorization } }) as FastifyRequest;
   const challengeOf = async (promise: Promise<unknown>) => {
@@ -26,6 +27,13 @@ describe('KeysAdminController', () => {
 
   it('rotates for a token with audience auth and scope keys:rotate', async () => {
     await expect(controller(claims({})).rotate(request('Bearer t.t.t'))).resolves.toBe(plan);
+  });
+
+  it('revokes a key with the same authorization as rotate', async () => {
+    await expect(controller(claims({})).revoke(request('Bearer t.t.t'), 'k1')).resolves.toEqual({ kid: 'k1', revokedAt: 'now' });
+    expect((await challengeOf(controller(claims({ scope: 'other' })).revoke(request('Bearer t.t.t'), 'k1'))).getStatus()).toBe(403);
+    expect((await challengeOf(controller(claims({ aud: 'orders' })).revoke(request('Bearer t.t.t'), 'k1'))).getStatus()).toBe(401);
+    expect((await challengeOf(controller(claims({})).revoke(request(), 'k1'))).getStatus()).toBe(401);
   });
 
   it('403 insufficient_scope naming the scope when it is missing', async () => {

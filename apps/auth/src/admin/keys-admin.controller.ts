@@ -1,7 +1,7 @@
-import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { BearerChallengeError } from '../http/bearer-challenge.error';
-import { InvalidAccessTokenError, KeyService, type RotationPlan } from '../keys/key.service';
+import { InvalidAccessTokenError, type KeyRevocation, KeyService, type RotationPlan } from '../keys/key.service';
 
 const REALM = 'auth';
 const SCOPE = 'keys:rotate';
@@ -10,8 +10,9 @@ const bearerError = (status: 400 | 401 | 403, error: string | undefined, descrip
   new BearerChallengeError(REALM, status, error, description, scope);
 
 /**
- * `POST /admin/keys/rotate`: starts a key rotation. Needs an access token from this issuer
- * for audience `auth` with scope `keys:rotate` (the `ops-cli` client can get one).
+ * `POST /admin/keys/rotate`: starts a key rotation. `POST /admin/keys/:kid/revoke`: emergency
+ * removal of a key that does not sign now (it leaves the JWKS at once). Both need an access token
+ * from this issuer for audience `auth` with scope `keys:rotate` (the `ops-cli` client can get one).
  */
 @Controller('admin/keys')
 export class KeysAdminController {
@@ -20,6 +21,18 @@ export class KeysAdminController {
   @Post('rotate')
   @HttpCode(202)
   async rotate(@Req() request: FastifyRequest): Promise<RotationPlan> {
+    await this.authorize(request);
+    return this.keys.rotate();
+  }
+
+  @Post(':kid/revoke')
+  @HttpCode(200)
+  async revoke(@Req() request: FastifyRequest, @Param('kid') kid: string): Promise<KeyRevocation> {
+    await this.authorize(request);
+    return this.keys.revoke(kid);
+  }
+
+  private async authorize(request: FastifyRequest): Promise<void> {
     const header = request.headers.authorization;
     if (!header) throw bearerError(401, undefined, 'A bearer token is required.');
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
@@ -32,6 +45,5 @@ export class KeysAdminController {
     if (!(claims.scope ?? '').split(' ').includes(SCOPE)) {
       throw bearerError(403, 'insufficient_scope', `Scope ${SCOPE} is required.`, SCOPE);
     }
-    return this.keys.rotate();
   }
 }

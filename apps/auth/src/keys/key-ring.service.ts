@@ -2,14 +2,21 @@ import { Logger } from '@nestjs/common';
 import type { JWK } from 'jose';
 import { verifyAccessToken } from './access-token.verifier';
 import type { Clock } from './key.clock';
-import { NoSigningKeyError } from './key.errors';
-import { KeyService, type RotationPlan, type VerifiedAccessToken } from './key.service';
+import { KeyRotationRefusedError, NoSigningKeyError, UnknownSigningKeyError } from './key.errors';
+import { type KeyRevocation, KeyService, type RotationPlan, type VerifiedAccessToken } from './key.service';
 import type { KeySource, LoadedKey } from './key.source';
 import { KeyTimeline } from './key.timeline';
 
 /** How often the key table is re-read, so other replicas' rotations are picked up. */
 export const KEY_REFRESH_MS = 30_000;
 const CLOCK_TOLERANCE_SECONDS = 30;
+/**
+ * How long the JWKS endpoint waits for a due re-read of the key table before it answers from
+ * memory (the re-read goes on in the background). Verifiers time their JWKS fetches out after a
+ * few seconds (the guard: 3 s), while a database that does not answer takes the pool's 5 s
+ * connection timeout to fail: the public keys must not wait for it.
+ */
+export const JWKS_REFRESH_WAIT_MS = 500;
 
 export interface KeyRingOptions {
   readonly issuer: string;
@@ -30,6 +37,8 @@ export class KeyRingService extends KeyService {
   private readonly logger = new Logger('Keys');
   private keys = new Map<string, LoadedKey>();
   private timeline = new KeyTimeline<LoadedKey>([], 0);
+  /** Highest generation stored, revoked keys included (a generation is never reused). */
+  private lastGeneration = 0;
   private loadedAt = Number.NEGATIVE_INFINITY;
   private refreshing?: Promise<void>;
 
@@ -62,7 +71,7 @@ export class KeyRingService extends KeyService {
   }
 
   async jwks(): Promise<{ keys: JWK[] }> {
-    await this.fresh();
+    await this.fresh(JWKS_REFRESH_WAIT_MS);
     return { keys: this.timeline.published(this.clock.now()).map((key) => ({ ...key.publicJwk })) };
   }
 
@@ -72,11 +81,28 @@ export class KeyRingService extends KeyService {
       const now = this.clock.now();
       const pending = this.timeline.pending(now);
       if (pending) return this.plan(now, pending);
-      const added = await this.source.publishNext(this.timeline.lastGeneration() + 1, now + this.options.prepublishSeconds * 1000);
+      const added = await this.source.publishNext(this.lastGeneration + 1, now + this.options.prepublishSeconds * 1000);
       if (added) await this.forgetRemovedKeys(now);
       await this.reload(false);
     }
     throw new Error('Could not start a key rotation: the key table keeps changing.');
+  }
+
+  async revoke(kid: string): Promise<KeyRevocation> {
+    await this.reload(false);
+    const key = this.keys.get(kid);
+    if (!key) throw new UnknownSigningKeyError(kid);
+    if (key.revokedAt === undefined) {
+      if (this.timeline.signing(this.clock.now())?.kid === kid) {
+        throw new KeyRotationRefusedError(
+          `Key ${kid} signs now and cannot be revoked: rotate first (POST /admin/keys/rotate), then revoke it once the next key signs.`,
+        );
+      }
+      if (!(await this.source.revoke(kid))) throw new UnknownSigningKeyError(kid);
+      await this.reload(false);
+      this.logger.warn(`Signing key ${kid} revoked: removed from the JWKS; tokens it signed no longer verify here.`);
+    }
+    return { kid, revokedAt: iso(this.keys.get(kid)?.revokedAt ?? this.clock.now()) };
   }
 
   async isReady(): Promise<boolean> {
@@ -98,8 +124,11 @@ export class KeyRingService extends KeyService {
     await this.source.forget(old).catch((error: unknown) => this.logger.warn(`Old keys not deleted: ${(error as Error).message}`));
   }
 
-  /** Re-reads the source when the last read is older than {@link KEY_REFRESH_MS}; one read at a time. */
-  private async fresh(): Promise<void> {
+  /**
+   * Re-reads the source when the last read is older than {@link KEY_REFRESH_MS}; one read at a
+   * time. With `maxWaitMs`, waits at most that long for the read (the keys held answer meanwhile).
+   */
+  private async fresh(maxWaitMs?: number): Promise<void> {
     if (this.clock.now() - this.loadedAt < KEY_REFRESH_MS) return;
     this.refreshing ??= this.reload(false)
       .catch((error: unknown) => {
@@ -109,13 +138,18 @@ export class KeyRingService extends KeyService {
       .finally(() => {
         this.refreshing = undefined;
       });
-    await this.refreshing;
+    if (maxWaitMs === undefined || this.keys.size === 0) return this.refreshing;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.refreshing, new Promise<void>((done) => (timer = setTimeout(done, maxWaitMs)))]);
+    clearTimeout(timer);
   }
 
   private async reload(strict: boolean): Promise<void> {
     const keys = await this.source.load(this.keys, strict);
     this.keys = new Map(keys.map((key) => [key.kid, key]));
-    this.timeline = new KeyTimeline(keys, this.options.retentionSeconds * 1000);
+    // Revoked keys are out of the timeline: never published, never signing, never verifying.
+    this.timeline = new KeyTimeline(keys.filter((key) => key.revokedAt === undefined), this.options.retentionSeconds * 1000);
+    this.lastGeneration = Math.max(0, ...keys.map((key) => key.generation));
     this.loadedAt = this.clock.now();
   }
 }

@@ -3,6 +3,7 @@ import { Database, migrate } from '@service-trust/service-kit';
 import type { JWK } from 'jose';
 import type { AuthConfig } from '../config/auth.config';
 import { signingKeys } from '../persistence/migrations/003_signing_keys';
+import { signingKeyRevocation } from '../persistence/migrations/004_signing_key_revocation';
 import { Clock } from './key.clock';
 import type { SigningAlgorithm } from './key.material';
 
@@ -44,10 +45,10 @@ export function keysTestConfig(databaseUrl: string, signing: Partial<AuthConfig[
   };
 }
 
-/** Connects to `url` and applies the signing-keys migration. */
+/** Connects to `url` and applies the signing-keys migrations. */
 export async function migratedKeysDatabase(url: string): Promise<Database> {
   const db = new Database(url);
-  await migrate(db, 'auth', [signingKeys]);
+  await migrate(db, 'auth', [signingKeys, signingKeyRevocation]);
   return db;
 }
 

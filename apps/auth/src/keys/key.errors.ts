@@ -1,4 +1,4 @@
-import { ConflictException } from '@nestjs/common';
+import { ConflictException, NotFoundException } from '@nestjs/common';
 
 /**
  * `rotate()` was refused, e.g. because a pinned key (AUTH_SIGNING_KEY_FILE) cannot rotate.
@@ -24,4 +24,13 @@ export class SigningKeyConfigurationError extends Error {
 /** No key can sign right now (e.g. the active key could not be decrypted on this replica). */
 export class NoSigningKeyError extends Error {
   override readonly name = 'NoSigningKeyError';
+}
+
+/** No stored key has this `kid` (a 404 `NotFoundException`). */
+export class UnknownSigningKeyError extends NotFoundException {
+  override readonly name = 'UnknownSigningKeyError';
+
+  constructor(kid: string) {
+    super({ statusCode: 404, error: 'unknown_key', message: `No signing key has kid "${kid.slice(0, 100)}".` });
+  }
 }

@@ -21,6 +21,13 @@ export interface RotationPlan {
   readonly next: { kid: string; alg: string; activatesAt: string };
 }
 
+/** The result of an emergency key removal. */
+export interface KeyRevocation {
+  readonly kid: string;
+  /** When the key was revoked (ISO 8601); a repeated call answers the first time. */
+  readonly revokedAt: string;
+}
+
 /**
  * Everything the rest of `auth` knows of keys. The grants only ask for a signature and never
  * touch key material; the implementation decides where keys live (database, file, KMS/HSM).
@@ -41,6 +48,15 @@ export abstract class KeyService {
 
   /** Starts a rotation: publishes a new key that signs after the pre-publication window. */
   abstract rotate(): Promise<RotationPlan>;
+
+  /**
+   * Emergency removal of a key that does not sign now (a retired one in its retention period, or
+   * a pending one): it leaves the JWKS and stops verifying here at once, on the other replicas at
+   * their next re-read of the key table (at most 30 s). Idempotent.
+   * Throws `UnknownSigningKeyError` (404) for an unknown kid and `KeyRotationRefusedError`
+   * (409) for the key that signs now (rotate first) or a pinned key.
+   */
+  abstract revoke(kid: string): Promise<KeyRevocation>;
 
   /** True when a key is available to sign (readiness). */
   abstract isReady(): Promise<boolean>;

@@ -10,6 +10,8 @@ export interface LoadedKey extends TimelineKey {
   readonly verifyKey: CryptoKey;
   /** Absent when this replica cannot use the private key (it can still verify). */
   readonly signer?: AccessTokenSigner;
+  /** Set when the key was revoked: it is neither published nor used, whatever the timeline says. */
+  readonly revokedAt?: number;
 }
 
 /** Where keys come from: the managed table, or a pinned key file (or a KMS, for a deployer). */
@@ -27,6 +29,12 @@ export interface KeySource {
    * `KeyRotationRefusedError` when this source cannot rotate.
    */
   publishNext(generation: number, activatesAt: number): Promise<boolean>;
+
+  /**
+   * Marks a stored key revoked (emergency removal). Resolves `false` when there is no such key.
+   * Throws `KeyRotationRefusedError` when this source cannot change its keys.
+   */
+  revoke(kid: string): Promise<boolean>;
 
   /** Deletes keys that no verifier can still need. */
   forget(kids: readonly string[]): Promise<void>;

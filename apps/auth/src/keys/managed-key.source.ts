@@ -37,7 +37,10 @@ export class ManagedKeySource implements KeySource {
       rows = await this.repository.list();
     }
     const keys: LoadedKey[] = [];
-    for (const row of rows) keys.push(known.get(row.kid) ?? (await this.loadRow(row, strict)));
+    for (const row of rows) {
+      const key = known.get(row.kid) ?? (await this.loadRow(row, strict));
+      keys.push(row.revokedAt === undefined ? key : { ...key, revokedAt: row.revokedAt });
+    }
     return keys;
   }
 
@@ -45,6 +48,10 @@ export class ManagedKeySource implements KeySource {
     const key = await generateSigningKey(this.alg);
     const privateKeyEnc = await this.cipher.encrypt(await exportPrivateJwk(key), key.kid);
     return this.repository.insert({ generation, kid: key.kid, alg: key.alg, publicJwk: key.publicJwk, privateKeyEnc, activatesAt });
+  }
+
+  async revoke(kid: string): Promise<boolean> {
+    return this.repository.revoke(kid);
   }
 
   async forget(kids: readonly string[]): Promise<void> {

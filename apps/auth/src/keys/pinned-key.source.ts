@@ -42,6 +42,12 @@ export class PinnedKeySource implements KeySource {
     );
   }
 
+  async revoke(): Promise<boolean> {
+    throw new KeyRotationRefusedError(
+      'The signing key is pinned by AUTH_SIGNING_KEY_FILE and cannot be revoked here; deploy another key file instead.',
+    );
+  }
+
   async forget(): Promise<void> {
     // Nothing stored.
   }

@@ -9,6 +9,8 @@ export interface SigningKeyRow {
   readonly publicJwk: PublicJwk;
   readonly privateKeyEnc: string;
   readonly activatesAt: number;
+  /** When the key was revoked (emergency removal); absent for a key in good standing. */
+  readonly revokedAt?: number;
 }
 
 interface DbRow {
@@ -18,6 +20,7 @@ interface DbRow {
   public_jwk: PublicJwk;
   private_key_enc: string;
   activates_at: Date;
+  revoked_at: Date | null;
 }
 
 /** Reads and writes `auth.signing_keys`, one statement at a time. */
@@ -27,7 +30,7 @@ export class SigningKeyRepository {
   /** Every stored key, oldest generation first. */
   async list(): Promise<SigningKeyRow[]> {
     const rows = await this.db.query<DbRow>(
-      `SELECT generation, kid, alg, public_jwk, private_key_enc, activates_at
+      `SELECT generation, kid, alg, public_jwk, private_key_enc, activates_at, revoked_at
          FROM auth.signing_keys ORDER BY generation`,
     );
     return rows.map((row) => ({
@@ -37,6 +40,7 @@ export class SigningKeyRepository {
       publicJwk: row.public_jwk,
       privateKeyEnc: row.private_key_enc,
       activatesAt: row.activates_at.getTime(),
+      ...(row.revoked_at ? { revokedAt: row.revoked_at.getTime() } : {}),
     }));
   }
 
@@ -50,6 +54,15 @@ export class SigningKeyRepository {
       [row.generation, row.kid, row.alg, JSON.stringify(row.publicJwk), row.privateKeyEnc, new Date(row.activatesAt)],
     );
     return inserted.length === 1;
+  }
+
+  /** Marks `kid` revoked (once; a second call keeps the first time). False when there is no such key. */
+  async revoke(kid: string): Promise<boolean> {
+    const rows = await this.db.query(
+      'UPDATE auth.signing_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE kid = $1 RETURNING kid',
+      [kid],
+    );
+    return rows.length === 1;
   }
 
   async delete(kids: readonly string[]): Promise<void> {

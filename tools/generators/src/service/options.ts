@@ -1,0 +1,46 @@
+import { getProjects, joinPathFragments, names, type Tree } from '@nx/devkit';
+import type { NormalizedServiceOptions, ServiceGeneratorSchema } from './schema.ts';
+import { readStackServices } from './wiring/stack-services.ts';
+
+/** The reference stack's services and names its routes or tooling already use. */
+export const RESERVED_NAMES: readonly string[] = ['auth', 'orders', 'inventory', 'health', 'whoami', 'admin', 'oauth', 'stack', 'tools'];
+const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const NPM_SCOPE = '@service-trust';
+
+/** Validates the options against the workspace and fills in the defaults. Throws with what to change. */
+export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): NormalizedServiceOptions {
+  const name = String(schema.name ?? '').trim();
+  if (!KEBAB_CASE.test(name) || name.length > 40) {
+    throw new Error(`Service name "${name}" must be kebab-case (a-z, 0-9, single dashes, starting with a letter), at most 40 characters, e.g. "shipping".`);
+  }
+  if (RESERVED_NAMES.includes(name)) {
+    throw new Error(`Service name "${name}" is taken by the reference stack (reserved: ${RESERVED_NAMES.join(', ')}).`);
+  }
+  const projectName = `${NPM_SCOPE}/${name}`;
+  const directory = (schema.directory ?? joinPathFragments('apps', name)).replace(/\/+$/, '');
+  for (const [project, config] of getProjects(tree)) {
+    if (project === projectName || project === name || config.root === directory) {
+      throw new Error(`A project "${project}" exists already at ${config.root}: choose another service name or directory.`);
+    }
+  }
+  if (tree.exists(directory)) throw new Error(`${directory} exists already: choose another service name or --directory.`);
+
+  const stack = readStackServices(tree);
+  if (stack.names.includes(name)) throw new Error(`tools/stack/services.ts runs a service "${name}" already.`);
+  const port = schema.port ?? Math.max(...stack.ports) + 1;
+  if (!Number.isInteger(port) || port < 1024 || port > 65535) throw new Error(`Port ${port} must be an integer from 1024 to 65535.`);
+  if (stack.ports.includes(port)) throw new Error(`Port ${port} is used by another service in tools/stack/services.ts: pass another --port.`);
+
+  const spelled = names(name);
+  return {
+    name,
+    directory,
+    port,
+    projectName,
+    clientId: `${name}-service`,
+    className: spelled.className,
+    propertyName: spelled.propertyName,
+    constantName: spelled.constantName,
+    schemaName: name.replace(/-/g, '_'),
+  };
+}

@@ -1,4 +1,4 @@
-import { getProjects, joinPathFragments, names, type Tree } from '@nx/devkit';
+import { joinPathFragments, names, readJson, type Tree } from '@nx/devkit';
 import type { NormalizedServiceOptions, ServiceGeneratorSchema } from './schema.ts';
 import { readStackServices } from './wiring/stack-services.ts';
 
@@ -18,16 +18,16 @@ export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): No
   }
   const projectName = `${NPM_SCOPE}/${name}`;
   const directory = (schema.directory ?? joinPathFragments('apps', name)).replace(/\/+$/, '');
-  for (const [project, config] of getProjects(tree)) {
-    if (project === projectName || project === name || config.root === directory) {
-      throw new Error(`A project "${project}" exists already at ${config.root}: choose another service name or directory.`);
+  for (const [project, root] of workspaceProjects(tree)) {
+    if (project === projectName || project === name || root === directory) {
+      throw new Error(`A project "${project}" exists already at ${root}: choose another service name or directory.`);
     }
   }
   if (tree.exists(directory)) throw new Error(`${directory} exists already: choose another service name or --directory.`);
 
   const stack = readStackServices(tree);
   if (stack.names.includes(name)) throw new Error(`tools/stack/services.ts runs a service "${name}" already.`);
-  const port = schema.port ?? Math.max(...stack.ports) + 1;
+  const port = schema.port ?? Math.max(3000, ...stack.ports) + 1;
   if (!Number.isInteger(port) || port < 1024 || port > 65535) throw new Error(`Port ${port} must be an integer from 1024 to 65535.`);
   if (stack.ports.includes(port)) throw new Error(`Port ${port} is used by another service in tools/stack/services.ts: pass another --port.`);
 
@@ -43,4 +43,24 @@ export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): No
     constantName: spelled.constantName,
     schemaName: name.replace(/-/g, '_'),
   };
+}
+
+/**
+ * Project names by root, from the package.json / project.json files one level under apps/, libs/
+ * and tools/ (where this workspace keeps its projects). Read from the tree, so it sees what a
+ * generator run has written so far and works on an in-memory tree.
+ */
+function workspaceProjects(tree: Tree): Map<string, string> {
+  const projects = new Map<string, string>();
+  for (const parent of ['apps', 'libs', 'tools']) {
+    for (const child of tree.children(parent)) {
+      const root = `${parent}/${child}`;
+      for (const manifest of ['package.json', 'project.json']) {
+        if (!tree.exists(`${root}/${manifest}`)) continue;
+        const projectName = readJson<{ name?: string }>(tree, `${root}/${manifest}`).name;
+        if (projectName) projects.set(projectName, root);
+      }
+    }
+  }
+  return projects;
 }

@@ -21,7 +21,7 @@ export function addAudienceScopes(tree: Tree, options: NormalizedServiceOptions)
     throw new WiringError(SCOPES_FILE, `SCOPES_BY_AUDIENCE already has the audience "${options.name}"`, 'choose another name');
   }
   const line = `  ${objectKey(options.name)}: ['${options.name}:read', '${options.name}:write'],`;
-  tree.write(SCOPES_FILE, appendMember(text, opening, '};', line)!);
+  tree.write(SCOPES_FILE, appendMember(text, opening, '};', line) ?? text);
 }
 
 interface DemoIdentitiesJson {

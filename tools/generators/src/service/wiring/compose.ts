@@ -1,7 +1,7 @@
 import type { Tree } from '@nx/devkit';
 import { parse } from 'yaml';
 import type { NormalizedServiceOptions } from '../schema.ts';
-import { endOfLastMatch, insertAt, readText, WiringError } from './text-edits.ts';
+import { endOfLastMatch, indentAt, insertAt, readText, WiringError } from './text-edits.ts';
 
 export const COMPOSE_FILE = 'docker-compose.yml';
 
@@ -73,7 +73,7 @@ export function addComposeService(tree: Tree, options: NormalizedServiceOptions)
   const dbPasswordLine = /^([ \t]+)- \w[\w-]*_db_password[ \t]*$/gm;
   const afterPasswords = endOfLastMatch(text, dbPasswordLine);
   if (afterPasswords < 0) throw new WiringError(COMPOSE_FILE, 'no `- <service>_db_password` secret of postgres', byHand);
-  const indent = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', afterPasswords - 1) + 1))![0];
+  const indent = indentAt(text, afterPasswords);
   text = insertAt(text, afterPasswords, `\n${indent}- ${secrets.dbPassword}`);
 
   // 2. The service, before the top-level `networks:`.

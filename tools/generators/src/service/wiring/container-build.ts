@@ -25,7 +25,7 @@ export function addComposeSecrets(tree: Tree, options: NormalizedServiceOptions)
     tree,
     COMPOSE_SECRETS_SCRIPT,
     /export const SERVICES = \[([^\]]*)\];/,
-    (m) => `export const SERVICES = [${m[1]!.trimEnd()}, '${name}'];`,
+    (m) => `export const SERVICES = [${(m[1] ?? '').trimEnd()}, '${name}'];`,
     "`export const SERVICES = [...]`",
     `add '${name}' to SERVICES yourself`,
   );
@@ -33,7 +33,7 @@ export function addComposeSecrets(tree: Tree, options: NormalizedServiceOptions)
     tree,
     COMPOSE_SECRETS_SCRIPT,
     /export const SERVICE_CLIENTS = \{([^}]*)\};/,
-    (m) => `export const SERVICE_CLIENTS = {${m[1]!.replace(/\s*$/, '')}, ${/^\w+$/.test(name) ? name : `'${name}'`}: '${clientId}' };`,
+    (m) => `export const SERVICE_CLIENTS = {${(m[1] ?? '').replace(/\s*$/, '')}, ${/^\w+$/.test(name) ? name : `'${name}'`}: '${clientId}' };`,
     '`export const SERVICE_CLIENTS = { ... }`',
     `add ${name}: '${clientId}' to SERVICE_CLIENTS yourself`,
   );
@@ -41,7 +41,7 @@ export function addComposeSecrets(tree: Tree, options: NormalizedServiceOptions)
     tree,
     INITDB_SCRIPT,
     /\$\{SERVICE_DATABASES:-([^}]*)\}/,
-    (m) => `\${SERVICE_DATABASES:-${m[1]!.trim()} ${name}}`,
+    (m) => `\${SERVICE_DATABASES:-${(m[1] ?? '').trim()} ${name}}`,
     '`${SERVICE_DATABASES:-auth orders inventory}` default list',
     `add ${name} to the default SERVICE_DATABASES yourself`,
   );

@@ -17,7 +17,7 @@ export function addKubernetesManifests(tree: Tree, options: NormalizedServiceOpt
   const resources = /^resources:[ \t]*\n((?:[ \t]+- [^\n]*\n)+)/m.exec(text);
   if (!resources) throw new WiringError(KUSTOMIZATION_FILE, 'no `resources:` list', byHand);
   const end = resources.index + resources[0].length;
-  const indent = /^[ \t]*/.exec(resources[1]!)![0];
+  const indent = /^[ \t]*/.exec(resources[1] ?? '')?.[0] ?? '';
   // Before the namespace-wide policies if listed (they come after the services), else at the end.
   const list = text.slice(resources.index, end);
   const policies = endOfLastMatch(list, /^[ \t]+- [\w.-]+\.yaml\n(?=[ \t]+- network-policies\.yaml)/gm);

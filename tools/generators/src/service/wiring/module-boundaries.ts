@@ -1,6 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import type { NormalizedServiceOptions } from '../schema.ts';
-import { endOfLastMatch, escapeRegExp, insertAt, readText, WiringError } from './text-edits.ts';
+import { endOfLastMatch, escapeRegExp, indentAt, insertAt, readText, WiringError } from './text-edits.ts';
 
 export const ESLINT_CONFIG_FILE = 'eslint.config.mjs';
 
@@ -19,6 +19,6 @@ export function addScopeConstraint(tree: Tree, options: NormalizedServiceOptions
   if (end < 0) {
     throw new WiringError(ESLINT_CONFIG_FILE, "no depConstraints line `{ sourceTag: 'scope:…', … },`", `add ${entry} to the depConstraints yourself`);
   }
-  const indent = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', end - 1) + 1))![0];
+  const indent = indentAt(text, end);
   tree.write(ESLINT_CONFIG_FILE, insertAt(text, end, `\n${indent}${entry}`));
 }

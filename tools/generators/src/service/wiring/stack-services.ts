@@ -19,8 +19,8 @@ function servicesBody(text: string, byHand: string): string {
 export function readStackServices(tree: Tree): { names: string[]; ports: number[] } {
   const body = servicesBody(readText(tree, STACK_SERVICES_FILE, 'pass --port'), 'pass --port');
   return {
-    names: [...body.matchAll(/name:\s*'([^']+)'/g)].map((m) => m[1]!),
-    ports: [...body.matchAll(/defaultPort:\s*(\d+)/g)].map((m) => Number(m[1])),
+    names: [...body.matchAll(/name:\s*'([^']+)'/g)].map((m) => m[1] ?? ''),
+    ports: [...body.matchAll(/defaultPort:\s*(\d+)/g)].map((m) => Number(m[1] ?? NaN)),
   };
 }
 
@@ -34,5 +34,5 @@ export function addStackService(tree: Tree, options: NormalizedServiceOptions): 
   if (new RegExp(`name:\\s*'${escapeRegExp(options.name)}'`).test(servicesBody(text, byHand))) {
     throw new WiringError(STACK_SERVICES_FILE, `SERVICES has "${options.name}" already`, 'choose another name');
   }
-  tree.write(STACK_SERVICES_FILE, appendMember(text, SERVICES_OPENING, '];', row)!);
+  tree.write(STACK_SERVICES_FILE, appendMember(text, SERVICES_OPENING, '];', row) ?? text);
 }

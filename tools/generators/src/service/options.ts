@@ -5,7 +5,6 @@ import { readStackServices } from './wiring/stack-services.ts';
 /** The reference stack's services and names its routes or tooling already use. */
 export const RESERVED_NAMES: readonly string[] = ['auth', 'orders', 'inventory', 'health', 'whoami', 'admin', 'oauth', 'stack', 'tools'];
 const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-const NPM_SCOPE = '@service-trust';
 
 /** Validates the options against the workspace and fills in the defaults. Throws with what to change. */
 export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): NormalizedServiceOptions {
@@ -16,7 +15,8 @@ export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): No
   if (RESERVED_NAMES.includes(name)) {
     throw new Error(`Service name "${name}" is taken by the reference stack (reserved: ${RESERVED_NAMES.join(', ')}).`);
   }
-  const projectName = `${NPM_SCOPE}/${name}`;
+  const scope = npmScope(tree);
+  const projectName = `${scope}/${name}`;
   const directory = (schema.directory ?? joinPathFragments('apps', name)).replace(/\/+$/, '');
   for (const [project, root] of workspaceProjects(tree)) {
     if (project === projectName || project === name || root === directory) {
@@ -36,6 +36,7 @@ export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): No
     name,
     directory,
     port,
+    npmScope: scope,
     projectName,
     clientId: `${name}-service`,
     className: spelled.className,
@@ -43,6 +44,17 @@ export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): No
     constantName: spelled.constantName,
     schemaName: name.replace(/-/g, '_'),
   };
+}
+
+/**
+ * The workspace's npm scope, from the root package.json name (`@service-trust/source` →
+ * `@service-trust`), so the generator keeps working after the scope is renamed.
+ */
+export function npmScope(tree: Tree): string {
+  const rootName = tree.exists('package.json') ? readJson<{ name?: string }>(tree, 'package.json').name : undefined;
+  const scope = /^(@[^/]+)\//.exec(rootName ?? '')?.[1];
+  if (!scope) throw new Error(`The root package.json name "${rootName ?? ''}" has no npm scope (expected "@<scope>/<name>").`);
+  return scope;
 }
 
 /**

@@ -14,7 +14,9 @@ export interface NormalizedServiceOptions {
   readonly name: string;
   readonly directory: string;
   readonly port: number;
-  /** `@service-trust/<name>` */
+  /** The workspace's npm scope, e.g. `@service-trust` (from the root package.json name). */
+  readonly npmScope: string;
+  /** `<npmScope>/<name>` */
   readonly projectName: string;
   /** The demo client the service gets its own tokens with: `<name>-service`. */
   readonly clientId: string;

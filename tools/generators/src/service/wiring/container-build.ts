@@ -53,7 +53,7 @@ export function addToImage(tree: Tree, options: NormalizedServiceOptions): void 
   editOnce(
     tree,
     DOCKERFILE,
-    /--projects=(@service-trust\/[^\s\\]+)/,
+    /--projects=([^\s\\]+)/,
     (m) => `--projects=${m[1]},${options.projectName}`,
     'nx run-many `--projects=...` list of the apps to build',
     byHand,

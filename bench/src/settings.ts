@@ -1,0 +1,46 @@
+import type { AdapterName, GuardVariant } from './servers/serve';
+
+export interface Settings {
+  readonly smoke: boolean;
+  readonly warmupSec: number;
+  readonly durationSec: number;
+  readonly runs: number;
+  readonly connections: number;
+  readonly adapters: readonly AdapterName[];
+  readonly variants: readonly GuardVariant[];
+  /** Seconds per micro-benchmark measurement, and repetitions. */
+  readonly microSeconds: number;
+  readonly microReps: number;
+  /** Fresh user tokens for the cold chain. */
+  readonly coldChainRequests: number;
+  /** How the stack is started: `npm start` (full run) or its launcher directly (smoke). */
+  readonly stackCommand: 'npm' | 'launcher';
+}
+
+export const FULL: Settings = {
+  smoke: false,
+  warmupSec: 3,
+  durationSec: 5,
+  runs: 5,
+  connections: 10,
+  adapters: ['fastify', 'express'],
+  variants: ['open', 'minimal', 'project', 'project-cache', 'recipe'],
+  microSeconds: 1,
+  microReps: 5,
+  coldChainRequests: 100,
+  stackCommand: 'npm',
+};
+
+export const SMOKE: Settings = {
+  smoke: true,
+  warmupSec: 0.3,
+  durationSec: 0.5,
+  runs: 1,
+  connections: 4,
+  adapters: ['fastify', 'express'],
+  variants: ['open', 'minimal', 'project', 'project-cache', 'recipe'],
+  microSeconds: 0.05,
+  microReps: 1,
+  coldChainRequests: 3,
+  stackCommand: 'launcher',
+};

@@ -1,28 +1,9 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { isDatabaseUnavailable } from '@service-trust/service-kit';
 import type { FastifyReply } from 'fastify';
 import { OAuthError } from '../oauth/oauth.error';
 import { TooManyRequestsError } from '../throttling/rate-limiter';
 import { BearerChallengeError } from './bearer-challenge.error';
-
-const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P03', '08006', '08001']);
-/**
- * What node-postgres throws, without a `code`, when the connection is lost mid-session or cannot
- * be opened in time (a partition, a proxy or server that went away): the database is down too.
- */
-const DATABASE_DOWN_MESSAGES = [
-  /^Connection terminated unexpectedly$/,
-  /^Connection terminated due to connection timeout$/,
-  /^timeout exceeded when trying to connect$/,
-  /^Client has encountered a connection error and is not queryable$/,
-];
-
-/** The database cannot be reached now (connection refused, reset, timed out or lost). */
-export function isDatabaseUnavailable(exception: unknown): boolean {
-  if (typeof exception !== 'object' || exception === null) return false;
-  const { code, message } = exception as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && DATABASE_DOWN.has(code)) return true;
-  return typeof message === 'string' && DATABASE_DOWN_MESSAGES.some((pattern) => pattern.test(message));
-}
 
 /**
  * The one place errors become HTTP responses:

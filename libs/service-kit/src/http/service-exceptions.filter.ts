@@ -4,10 +4,23 @@ import type { FastifyReply } from 'fastify';
 /** Error codes of node-postgres / PostgreSQL that mean "the database cannot be reached now". */
 const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P03', '08006', '08001']);
 
-/** True when `error` says the database cannot be reached now (a 503, not a 500). */
+/**
+ * What node-postgres throws, without a `code`, when the connection is lost mid-session or cannot
+ * be opened in time (a partition, a proxy or server that went away): the database is down too.
+ */
+const DATABASE_DOWN_MESSAGES = [
+  /^Connection terminated unexpectedly$/,
+  /^Connection terminated due to connection timeout$/,
+  /^timeout exceeded when trying to connect$/,
+  /^Client has encountered a connection error and is not queryable$/,
+];
+
+/** True when `error` says the database cannot be reached now (connection refused, reset, timed out or lost): a 503, not a 500. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && DATABASE_DOWN.has(code);
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && DATABASE_DOWN.has(code)) return true;
+  return typeof message === 'string' && DATABASE_DOWN_MESSAGES.some((pattern) => pattern.test(message));
 }
 
 /**
@@ -38,7 +51,8 @@ export class ServiceExceptionsFilter implements ExceptionFilter {
       return;
     }
     if (isDatabaseUnavailable(exception)) {
-      this.logger.error(`Database unavailable (${(exception as { code: string }).code})`);
+      const code = (exception as { code?: unknown }).code;
+      this.logger.error(`Database unavailable (${typeof code === 'string' ? code : (exception as Error).message})`);
       reply
         .header('Retry-After', '5')
         .status(503)

@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from './exceptions.filter';
+import { isDatabaseUnavailable } from './service-exceptions.filter';
 
 describe('isDatabaseUnavailable', () => {
   it('recognises the codes and the code-less node-postgres errors of a lost or unreachable database', () => {

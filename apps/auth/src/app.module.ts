@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { DatabaseModule } from '@service-trust/service-kit';
+import { DatabaseModule, ObservabilityModule } from '@service-trust/service-kit';
 import { KeysAdminController } from './admin/keys-admin.controller';
 import { ClientAuthenticator } from './clients/client.authenticator';
 import { ClientRepository } from './clients/client.repository';
@@ -12,6 +12,7 @@ import { ExceptionsFilter } from './http/exceptions.filter';
 import { DemoIdentitiesSeeder } from './identities/demo-identities.seeder';
 import { KeysModule } from './keys/keys.module';
 import { HousekeepingService } from './maintenance/housekeeping.service';
+import { IssuedTokensCounter } from './metrics/issued-tokens.counter';
 import { AccessTokenFactory } from './oauth/access-token.factory';
 import { ClientCredentialsGrant } from './oauth/grants/client-credentials.grant';
 import { TOKEN_GRANTS } from './oauth/grants/token-grant';
@@ -28,6 +29,9 @@ import { RateLimiter } from './throttling/rate-limiter';
 import { PasswordHasher } from './users/password.hasher';
 import { UserRepository } from './users/user.repository';
 
+const DESCRIPTION =
+  'The token issuer: OAuth 2.0 client_credentials and RFC 8693 token exchange (form-encoded, client authentication with HTTP Basic or `client_secret_post`), introspection, revocation, first-party user login with refresh-token rotation, discovery and the public JWKS.';
+
 /** The auth service: built from a validated configuration (see config/auth.config.ts). */
 @Module({})
 export class AppModule {
@@ -35,6 +39,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        ObservabilityModule.forRoot({ service: 'auth', description: DESCRIPTION, clientAuthentication: true }),
         AuthConfigModule.forRoot(config),
         DatabaseModule.forRoot({ url: config.databaseUrl, schema: AUTH_SCHEMA, migrations: AUTH_MIGRATIONS }),
         KeysModule,
@@ -61,6 +66,7 @@ export class AppModule {
         RefreshTokenRepository,
         SessionService,
         HousekeepingService,
+        IssuedTokensCounter,
         ClientCredentialsGrant,
         TokenExchangeGrant,
         {

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { ConfigError, createServiceApp, listen } from '@service-trust/service-kit';
+import { ConfigError, createServiceApp, listen, loadLogLevel } from '@service-trust/service-kit';
 import { AppModule } from './app.module';
 import { loadAuthConfig } from './config/auth.config';
 
 async function main(): Promise<void> {
   const config = loadAuthConfig();
-  const app = await createServiceApp(AppModule.forRoot(config));
+  const app = await createServiceApp(AppModule.forRoot(config), { logger: loadLogLevel() });
   await listen(app, 'auth', config.port);
 }
 

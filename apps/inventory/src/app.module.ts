@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthGuardModule } from '@service-trust/auth-guard';
-import { DatabaseModule, ServiceExceptionsFilter } from '@service-trust/service-kit';
+import { authGuardHooks, DatabaseModule, ObservabilityModule, ServiceExceptionsFilter, ServiceMetrics } from '@service-trust/service-kit';
 import { InventoryConfigModule } from './config/config.module';
 import type { InventoryConfig } from './config/inventory.config';
 import { HealthController } from './health/health.controller';
@@ -15,6 +15,9 @@ import { WhoAmIController } from './whoami/whoami.controller';
 /** The audience inventory accepts tokens for; also the realm of its challenges. */
 export const INVENTORY_AUDIENCE = 'inventory';
 
+const DESCRIPTION =
+  'Internal service: stock and reservations. Trusts only access tokens whose audience is `inventory`; taking or giving back stock needs `inventory:reserve` and the caller (and actor) `orders-service`.';
+
 /**
  * The inventory service, built from a validated configuration (see config/inventory.config.ts).
  * Every route needs a valid token for audience `inventory` unless marked `@Public()`.
@@ -22,15 +25,19 @@ export const INVENTORY_AUDIENCE = 'inventory';
 @Module({})
 export class AppModule {
   static forRoot(config: InventoryConfig): DynamicModule {
+    // One registry per application instance: two apps in one process (tests) never share counters.
+    const metrics = new ServiceMetrics();
     return {
       module: AppModule,
       imports: [
+        ObservabilityModule.forRoot({ service: INVENTORY_AUDIENCE, description: DESCRIPTION, metrics }),
         InventoryConfigModule.forRoot(config),
         AuthGuardModule.forRoot({
           issuer: config.auth.issuer,
           audience: INVENTORY_AUDIENCE,
           jwksUri: config.auth.jwksUri,
           client: { ...config.client, tokenUrl: config.auth.tokenUrl },
+          hooks: authGuardHooks(metrics),
         }),
         DatabaseModule.forRoot({ url: config.databaseUrl, schema: INVENTORY_SCHEMA, migrations: INVENTORY_MIGRATIONS }),
       ],

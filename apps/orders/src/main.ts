@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { ConfigError, createServiceApp, listen } from '@service-trust/service-kit';
+import { ConfigError, createServiceApp, listen, loadLogLevel } from '@service-trust/service-kit';
 import { AppModule } from './app.module';
 import { loadOrdersConfig } from './config/orders.config';
 
 async function main(): Promise<void> {
   const config = loadOrdersConfig();
-  const app = await createServiceApp(AppModule.forRoot(config));
+  const app = await createServiceApp(AppModule.forRoot(config), { logger: loadLogLevel() });
   await listen(app, 'orders', config.port);
 }
 

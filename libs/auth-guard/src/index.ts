@@ -1,6 +1,6 @@
 // Module and options
 export { AuthGuardModule } from './module/auth-guard.module';
-export { AUTH_GUARD_OPTIONS } from './module/auth-guard.constants';
+export { AUTH_GUARD_HOOKS, AUTH_GUARD_OPTIONS } from './module/auth-guard.constants';
 export {
   AuthGuardOptionsError,
   resolveAuthGuardOptions,
@@ -14,6 +14,7 @@ export type {
   TokenCacheOptions,
 } from './interfaces/auth-guard-module-options.interface';
 export type { RetryOptions, ServiceClientOptions } from './interfaces/service-client-options.interface';
+export type { AuthGuardHooks, JwksFetchResult, OutboundTokenKind } from './interfaces/auth-guard-hooks.interface';
 
 // Inbound: guard, decorators, principal
 export { JwtAuthGuard } from './guards/jwt-auth.guard';

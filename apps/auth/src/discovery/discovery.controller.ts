@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AUTH_CONFIG, type AuthConfig } from '../config/auth.config';
 import { ALL_SCOPES } from '../config/scopes';
 import { KeyService } from '../keys/key.service';
@@ -7,6 +8,7 @@ import { TOKEN_EXCHANGE } from '../oauth/grants/token-exchange.grant';
 const CLIENT_AUTH = ['client_secret_basic', 'client_secret_post'];
 
 /** Authorization-server metadata (RFC 8414, also at the OpenID path) and the public JWKS. */
+@ApiTags('discovery')
 @Controller('.well-known')
 export class DiscoveryController {
   private readonly metadata: Readonly<Record<string, unknown>>;
@@ -33,12 +35,14 @@ export class DiscoveryController {
   }
 
   @Get('openid-configuration')
+  @ApiOperation({ summary: 'Authorization-server metadata (RFC 8414)' })
   @Header('Cache-Control', 'public, max-age=300')
   openidConfiguration(): Readonly<Record<string, unknown>> {
     return this.metadata;
   }
 
   @Get('oauth-authorization-server')
+  @ApiOperation({ summary: 'Authorization-server metadata (RFC 8414)' })
   @Header('Cache-Control', 'public, max-age=300')
   authorizationServer(): Readonly<Record<string, unknown>> {
     return this.metadata;
@@ -46,6 +50,7 @@ export class DiscoveryController {
 
   /** Verifiers may cache this for 5 minutes; a new key is published well before it signs. */
   @Get('jwks.json')
+  @ApiOperation({ summary: 'The public signing keys (JWK Set)' })
   @Header('Cache-Control', 'public, max-age=300')
   jwks(): Promise<{ keys: unknown[] }> {
     return this.keys.jwks();

@@ -1,8 +1,11 @@
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { ApiBasicAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CLIENT_BASIC_AUTH } from '@service-trust/service-kit';
 import { ClientAuthenticator } from '../clients/client.authenticator';
 import { InvalidAccessTokenError, KeyService } from '../keys/key.service';
 import { RefreshTokenRepository } from '../sessions/refresh-token.repository';
+import { INTROSPECTION_SCHEMA, OAUTH_ERROR_SCHEMA, TOKEN_PARAM_SCHEMA } from './oauth.openapi';
 import { RevokedTokensRepository } from './revoked-tokens.repository';
 import { readFormParams, required } from './token-params';
 
@@ -12,6 +15,7 @@ const INACTIVE = { active: false } as const;
  * `POST /oauth/introspect` (RFC 7662), for authenticated clients. Answers `{active: false}`
  * for anything that is not a live token of this issuer, without saying why.
  */
+@ApiTags('oauth')
 @Controller('oauth')
 export class IntrospectionController {
   constructor(
@@ -22,6 +26,12 @@ export class IntrospectionController {
   ) {}
 
   @Post('introspect')
+  @ApiOperation({ summary: 'Introspect a token (RFC 7662)' })
+  @ApiBasicAuth(CLIENT_BASIC_AUTH)
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ schema: TOKEN_PARAM_SCHEMA })
+  @ApiResponse({ status: 200, description: '`{active: false}` for anything that is not a live token of this issuer', schema: INTROSPECTION_SCHEMA })
+  @ApiResponse({ status: 401, description: '`invalid_client`', schema: OAUTH_ERROR_SCHEMA })
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async introspect(@Req() request: FastifyRequest): Promise<Record<string, unknown>> {

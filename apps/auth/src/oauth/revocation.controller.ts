@@ -1,9 +1,12 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { ApiBasicAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CLIENT_BASIC_AUTH } from '@service-trust/service-kit';
 import { ClientAuthenticator } from '../clients/client.authenticator';
 import { InvalidAccessTokenError, KeyService } from '../keys/key.service';
 import { RefreshTokenRepository } from '../sessions/refresh-token.repository';
 import { OAuthError } from './oauth.error';
+import { OAUTH_ERROR_SCHEMA, TOKEN_PARAM_SCHEMA } from './oauth.openapi';
 import { RevokedTokensRepository } from './revoked-tokens.repository';
 import { readFormParams, required } from './token-params';
 
@@ -12,6 +15,7 @@ import { readFormParams, required } from './token-params';
  * tokens (by `jti`, until they expire) and refresh tokens (their whole family). An unknown or
  * invalid token is answered 200, as the RFC asks, so the endpoint reveals nothing.
  */
+@ApiTags('oauth')
 @Controller('oauth')
 export class RevocationController {
   constructor(
@@ -22,6 +26,13 @@ export class RevocationController {
   ) {}
 
   @Post('revoke')
+  @ApiOperation({ summary: 'Revoke an access token or a refresh token family (RFC 7009)' })
+  @ApiBasicAuth(CLIENT_BASIC_AUTH)
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ schema: TOKEN_PARAM_SCHEMA })
+  @ApiResponse({ status: 200, description: 'Revoked, or unknown (the answer reveals nothing)', schema: { type: 'object' } })
+  @ApiResponse({ status: 400, description: '`unauthorized_client` (not this client\'s token), `unsupported_token_type`', schema: OAUTH_ERROR_SCHEMA })
+  @ApiResponse({ status: 401, description: '`invalid_client`', schema: OAUTH_ERROR_SCHEMA })
   @HttpCode(200)
   async revoke(@Req() request: FastifyRequest): Promise<Record<string, never>> {
     const params = readFormParams(request.headers['content-type'], request.body);

@@ -1,12 +1,17 @@
 import { Controller, Header, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { ApiBasicAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CLIENT_BASIC_AUTH } from '@service-trust/service-kit';
 import { ClientAuthenticator } from '../clients/client.authenticator';
+import { IssuedTokensCounter } from '../metrics/issued-tokens.counter';
 import { RateLimiter } from '../throttling/rate-limiter';
 import { TOKEN_GRANTS, type TokenGrant } from './grants/token-grant';
 import { OAuthError } from './oauth.error';
+import { OAUTH_ERROR_SCHEMA, TOKEN_REQUEST_SCHEMA, TOKEN_RESPONSE_SCHEMA } from './oauth.openapi';
 import { readFormParams, required, type TokenResponse } from './token-params';
 
 /** `POST /oauth/token`: authenticates the client, then hands the request to its grant. */
+@ApiTags('oauth')
 @Controller('oauth')
 export class TokenController {
   private readonly grants: ReadonlyMap<string, TokenGrant>;
@@ -15,11 +20,20 @@ export class TokenController {
     @Inject(TOKEN_GRANTS) grants: TokenGrant[],
     private readonly authenticator: ClientAuthenticator,
     private readonly limiter: RateLimiter,
+    private readonly issued: IssuedTokensCounter,
   ) {
     this.grants = new Map(grants.map((grant) => [grant.grantType, grant]));
   }
 
   @Post('token')
+  @ApiOperation({ summary: 'Issue an access token: client_credentials, or token exchange (RFC 8693) on behalf of a user' })
+  @ApiBasicAuth(CLIENT_BASIC_AUTH)
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ schema: TOKEN_REQUEST_SCHEMA })
+  @ApiResponse({ status: 200, description: 'The token (never a refresh token)', schema: TOKEN_RESPONSE_SCHEMA })
+  @ApiResponse({ status: 400, description: 'A malformed request, or a grant the client may not have', schema: OAUTH_ERROR_SCHEMA })
+  @ApiResponse({ status: 401, description: '`invalid_client`, with `WWW-Authenticate: Basic`', schema: OAUTH_ERROR_SCHEMA })
+  @ApiResponse({ status: 429, description: 'Too many attempts; see `Retry-After`', schema: OAUTH_ERROR_SCHEMA })
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
@@ -33,6 +47,8 @@ export class TokenController {
     }
     const client = await this.authenticator.authenticate(request.headers.authorization, params);
     await this.limiter.consume(`token:client:${client.clientId}`);
-    return grant.handle(client, params);
+    const response = await grant.handle(client, params);
+    this.issued.issued(grant.grantType);
+    return response;
   }
 }

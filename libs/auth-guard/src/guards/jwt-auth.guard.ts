@@ -2,7 +2,9 @@ import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext }
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { toHttpException, toRpcException } from '../errors/auth-error.mapper';
 import { AuthGuardError, InvalidRequestError } from '../errors/auth-guard.error';
-import { AUTH_GUARD_OPTIONS } from '../module/auth-guard.constants';
+import { callHook } from '../hooks/call-hook';
+import type { AuthGuardHooks } from '../interfaces/auth-guard-hooks.interface';
+import { AUTH_GUARD_HOOKS, AUTH_GUARD_OPTIONS } from '../module/auth-guard.constants';
 import type { ResolvedAuthGuardOptions } from '../module/auth-guard-options.schema';
 import { AuthGuardJwtStrategy } from '../passport/jwt-passport.strategy';
 import { extractBearerToken, parseAuthorizationHeader, type BearerRequest } from '../transport/bearer-token.extractor';
@@ -44,6 +46,7 @@ export class JwtAuthGuard implements CanActivate {
     @Inject(AuthGuardJwtStrategy) private readonly strategy: AuthGuardJwtStrategy,
     @Inject(AUTH_GUARD_OPTIONS) private readonly options: ResolvedAuthGuardOptions,
     @Optional() @Inject(HttpAdapterHost) private readonly adapterHost?: HttpAdapterHost,
+    @Optional() @Inject(AUTH_GUARD_HOOKS) private readonly hooks?: AuthGuardHooks,
   ) {
     this.policies = new RoutePolicies(reflector);
   }
@@ -64,6 +67,7 @@ export class JwtAuthGuard implements CanActivate {
   }
 
   private reject(error: AuthGuardError, context: ExecutionContext): Error {
+    callHook(() => this.hooks?.onRejection?.({ code: error.code, status: error.status }));
     if (context.getType() !== 'http') return toRpcException(error);
     const response = context.switchToHttp().getResponse<object>();
     const challenge = error.wwwAuthenticate(this.options.realm);

@@ -1,3 +1,4 @@
+import type { AuthGuardHooks } from './auth-guard-hooks.interface';
 import type { ServiceClientOptions } from './service-client-options.interface';
 
 /** The JWS algorithms the guard can verify. Symmetric (`HS*`) and `none` are never accepted. */
@@ -86,4 +87,9 @@ export interface AuthGuardModuleExtras {
    * `@UseGuards(JwtAuthGuard)`. Default: `true`.
    */
   globalGuard?: boolean;
+  /**
+   * Callbacks to observe the guard (rejections, JWKS fetches, outbound token cache) and to add
+   * headers to outbound calls (request id, trace context). Default: none.
+   */
+  hooks?: AuthGuardHooks;
 }

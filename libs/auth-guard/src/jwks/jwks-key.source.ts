@@ -18,6 +18,8 @@ export interface JwksKeySourceOptions {
   readonly now?: () => number;
   /** Where fetch failures are reported. Default: a Nest `Logger`. */
   readonly logger?: Pick<Logger, 'warn'>;
+  /** Called when a fetch ends, with its result (metrics). Must not throw. Default: none. */
+  readonly onFetch?: (result: 'success' | 'failure') => void;
 }
 
 /** Largest JWK Set body accepted. */
@@ -107,7 +109,9 @@ export class JwksKeySource {
     try {
       this.keys = await this.fetchKeys();
       this.loadedAt = this.now();
+      this.options.onFetch?.('success');
     } catch (error) {
+      this.options.onFetch?.('failure');
       const reason = typeof error === 'object' && error !== null ? `${String((error as Error).name)}: ${String((error as Error).message)}` : 'unknown error';
       this.logger.warn(`JWKS fetch from ${this.options.jwksUri} failed (${reason}); keeping ${this.keys.size} known key(s)`);
     }

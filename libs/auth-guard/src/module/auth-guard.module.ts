@@ -1,5 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard';
+import { callHook } from '../hooks/call-hook';
 import type { AuthGuardModuleOptions } from '../interfaces/auth-guard-module-options.interface';
 import { AccessTokenVerifier } from '../jwt/access-token.verifier';
 import { JwksKeySource } from '../jwks/jwks-key.source';
@@ -7,7 +8,8 @@ import { ServiceClients } from '../outbound/service-clients';
 import { ServiceTokenClient } from '../outbound/service-token.client';
 import { TokenExchangeClient } from '../outbound/token-exchange.client';
 import { AuthGuardJwtStrategy } from '../passport/jwt-passport.strategy';
-import { AUTH_GUARD_OPTIONS } from './auth-guard.constants';
+import type { AuthGuardHooks } from '../interfaces/auth-guard-hooks.interface';
+import { AUTH_GUARD_HOOKS, AUTH_GUARD_OPTIONS } from './auth-guard.constants';
 import {
   AUTH_GUARD_ASYNC_OPTIONS_TYPE,
   AUTH_GUARD_MODULE_OPTIONS,
@@ -41,14 +43,15 @@ import { resolveAuthGuardOptions, type ResolvedAuthGuardOptions } from './auth-g
     },
     {
       provide: JwksKeySource,
-      inject: [AUTH_GUARD_OPTIONS],
-      useFactory: (o: ResolvedAuthGuardOptions) =>
+      inject: [AUTH_GUARD_OPTIONS, AUTH_GUARD_HOOKS],
+      useFactory: (o: ResolvedAuthGuardOptions, hooks: AuthGuardHooks) =>
         new JwksKeySource({
           jwksUri: o.jwksUri,
           algorithms: o.algorithms,
           cacheMaxAgeMs: o.jwksCacheMaxAgeSeconds * 1000,
           refetchCooldownMs: o.jwksRefetchCooldownSeconds * 1000,
           fetchTimeoutMs: o.jwksFetchTimeoutMs,
+          ...(hooks.onJwksFetch ? { onFetch: (result) => callHook(() => hooks.onJwksFetch?.(result)) } : {}),
         }),
     },
     {
@@ -69,17 +72,21 @@ import { resolveAuthGuardOptions, type ResolvedAuthGuardOptions } from './auth-g
     },
     AuthGuardJwtStrategy,
     JwtAuthGuard,
-    { provide: ServiceTokenClient, inject: [AUTH_GUARD_OPTIONS], useFactory: (o: ResolvedAuthGuardOptions) => new ServiceTokenClient(o.client) },
+    {
+      provide: ServiceTokenClient,
+      inject: [AUTH_GUARD_OPTIONS, AUTH_GUARD_HOOKS],
+      useFactory: (o: ResolvedAuthGuardOptions, hooks: AuthGuardHooks) => new ServiceTokenClient(o.client, {}, hooks),
+    },
     {
       provide: TokenExchangeClient,
-      inject: [AUTH_GUARD_OPTIONS],
-      useFactory: (o: ResolvedAuthGuardOptions) => new TokenExchangeClient(o.client),
+      inject: [AUTH_GUARD_OPTIONS, AUTH_GUARD_HOOKS],
+      useFactory: (o: ResolvedAuthGuardOptions, hooks: AuthGuardHooks) => new TokenExchangeClient(o.client, {}, hooks),
     },
     {
       provide: ServiceClients,
-      inject: [AUTH_GUARD_OPTIONS, ServiceTokenClient, TokenExchangeClient],
-      useFactory: (o: ResolvedAuthGuardOptions, tokens: ServiceTokenClient, exchange: TokenExchangeClient) =>
-        new ServiceClients(tokens, exchange, o.client?.requestTimeoutMs),
+      inject: [AUTH_GUARD_OPTIONS, ServiceTokenClient, TokenExchangeClient, AUTH_GUARD_HOOKS],
+      useFactory: (o: ResolvedAuthGuardOptions, tokens: ServiceTokenClient, exchange: TokenExchangeClient, hooks: AuthGuardHooks) =>
+        new ServiceClients(tokens, exchange, o.client?.requestTimeoutMs, hooks),
     },
   ],
   exports: [AUTH_GUARD_OPTIONS, JwtAuthGuard, AccessTokenVerifier, JwksKeySource, ServiceTokenClient, TokenExchangeClient, ServiceClients],
@@ -94,6 +101,7 @@ export class AuthGuardModule extends ConfigurableAuthGuardModule implements OnAp
     const moduleOptions: Partial<typeof options> = { ...options };
     delete moduleOptions.isGlobal;
     delete moduleOptions.globalGuard;
+    delete moduleOptions.hooks;
     resolveAuthGuardOptions(moduleOptions as AuthGuardModuleOptions);
     return super.forRoot(options);
   }

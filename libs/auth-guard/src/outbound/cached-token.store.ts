@@ -19,6 +19,8 @@ export class CachedTokenStore {
     private readonly maxEntries: number,
     private readonly refreshSkewSeconds: number,
     private readonly now: () => number,
+    /** Told whether each lookup was answered from the cache (metrics). */
+    private readonly onLookup?: (result: 'hit' | 'miss') => void,
   ) {}
 
   /** The cached token for `key`, or the result of `load` (one call per key at a time). */
@@ -27,8 +29,10 @@ export class CachedTokenStore {
     if (entry && this.now() < entry.renewAt) {
       this.entries.delete(key);
       this.entries.set(key, entry);
+      this.onLookup?.('hit');
       return Promise.resolve(entry.token);
     }
+    this.onLookup?.('miss');
     let pending = this.inflight.get(key);
     if (!pending) {
       const startedAt = this.now();

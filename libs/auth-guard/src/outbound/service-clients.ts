@@ -1,3 +1,4 @@
+import type { AuthGuardHooks } from '../interfaces/auth-guard-hooks.interface';
 import { ServiceHttpClient, type ServiceTarget } from './service-http.client';
 import type { ServiceTokenClient } from './service-token.client';
 import type { TokenExchangeClient } from './token-exchange.client';
@@ -17,10 +18,11 @@ export class ServiceClients {
     private readonly tokens: ServiceTokenClient,
     private readonly exchange: TokenExchangeClient,
     private readonly requestTimeoutMs = 10_000,
+    private readonly hooks: AuthGuardHooks = {},
   ) {}
 
   /** A client for `target`. Cheap: tokens are cached by the shared token clients. */
   target(target: ServiceTarget): ServiceHttpClient {
-    return new ServiceHttpClient(target, this.tokens, this.exchange, this.requestTimeoutMs);
+    return new ServiceHttpClient(target, this.tokens, this.exchange, this.requestTimeoutMs, this.hooks);
   }
 }

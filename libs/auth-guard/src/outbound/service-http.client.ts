@@ -1,3 +1,5 @@
+import { outboundHeadersOf } from '../hooks/call-hook';
+import type { AuthGuardHooks } from '../interfaces/auth-guard-hooks.interface';
 import type { Principal } from '../interfaces/principal.interface';
 import { rawTokenOf } from '../jwt/access-token.verifier';
 import { isTimeout, SubjectTokenUnavailableError, TargetResponseError, TargetUnreachableError } from './outbound.errors';
@@ -60,6 +62,7 @@ export class ServiceHttpClient {
     private readonly tokens: ServiceTokenClient,
     private readonly exchange: TokenExchangeClient,
     private readonly defaultTimeoutMs = 10_000,
+    private readonly hooks: AuthGuardHooks = {},
   ) {}
 
   /** Requests as this service itself. */
@@ -108,7 +111,8 @@ export class ServiceHttpClient {
 
   private async fetchOnce(method: string, path: string, body: unknown, token: string, options?: ServiceRequestOptions): Promise<Response> {
     const url = new URL(path.replace(/^\/+/, ''), this.target.baseUrl.endsWith('/') ? this.target.baseUrl : `${this.target.baseUrl}/`);
-    const headers: Record<string, string> = { accept: 'application/json', ...options?.headers, authorization: `Bearer ${token}` };
+    const extra = outboundHeadersOf(this.hooks);
+    const headers: Record<string, string> = { accept: 'application/json', ...extra, ...options?.headers, authorization: `Bearer ${token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     try {
       return await fetch(url, {

@@ -1,4 +1,6 @@
 import type { ResolvedServiceClientOptions } from '../module/auth-guard-options.schema';
+import { callHook } from '../hooks/call-hook';
+import type { AuthGuardHooks } from '../interfaces/auth-guard-hooks.interface';
 import { CachedTokenStore } from './cached-token.store';
 import { OutboundNotConfiguredError } from './outbound.errors';
 import { TokenEndpointClient, type OutboundRuntime } from './token-endpoint.client';
@@ -15,9 +17,11 @@ export class ServiceTokenClient {
   private readonly endpoint: TokenEndpointClient | undefined;
   private readonly store: CachedTokenStore;
 
-  constructor(options: ResolvedServiceClientOptions | undefined, runtime: OutboundRuntime = {}) {
-    this.endpoint = options && new TokenEndpointClient(options, runtime);
-    this.store = new CachedTokenStore(MAX_SERVICE_TOKENS, options?.refreshSkewSeconds ?? 30, runtime.now ?? Date.now);
+  constructor(options: ResolvedServiceClientOptions | undefined, runtime: OutboundRuntime = {}, hooks: AuthGuardHooks = {}) {
+    this.endpoint = options && new TokenEndpointClient(options, runtime, hooks);
+    this.store = new CachedTokenStore(MAX_SERVICE_TOKENS, options?.refreshSkewSeconds ?? 30, runtime.now ?? Date.now, (result) =>
+      callHook(() => hooks.onTokenCacheLookup?.({ kind: 'service', result })),
+    );
   }
 
   /** A token for `audience` (with `scopes` when given; otherwise the client's default scopes). */

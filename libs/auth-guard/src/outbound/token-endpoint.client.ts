@@ -1,4 +1,6 @@
 import type { ResolvedServiceClientOptions } from '../module/auth-guard-options.schema';
+import { outboundHeadersOf } from '../hooks/call-hook';
+import type { AuthGuardHooks } from '../interfaces/auth-guard-hooks.interface';
 import { isTimeout, TokenEndpointError } from './outbound.errors';
 
 /** A successful token response (RFC 6749 §5.1, RFC 8693 §2.2.1). */
@@ -35,6 +37,7 @@ export class TokenEndpointClient {
   constructor(
     private readonly options: ResolvedServiceClientOptions,
     runtime: OutboundRuntime = {},
+    private readonly hooks: AuthGuardHooks = {},
   ) {
     const credentials = `${formEncode(options.clientId)}:${formEncode(options.clientSecret)}`;
     this.authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
@@ -53,7 +56,12 @@ export class TokenEndpointClient {
       try {
         response = await fetch(this.options.tokenUrl, {
           method: 'POST',
-          headers: { authorization: this.authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          headers: {
+            ...outboundHeadersOf(this.hooks),
+            authorization: this.authorization,
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'application/json',
+          },
           body,
           redirect: 'error',
           signal: AbortSignal.timeout(this.options.timeoutMs),

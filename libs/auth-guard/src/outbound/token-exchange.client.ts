@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedServiceClientOptions } from '../module/auth-guard-options.schema';
+import { callHook } from '../hooks/call-hook';
+import type { AuthGuardHooks } from '../interfaces/auth-guard-hooks.interface';
 import { CachedTokenStore } from './cached-token.store';
 import { OutboundNotConfiguredError } from './outbound.errors';
 import { TokenEndpointClient, type OutboundRuntime } from './token-endpoint.client';
@@ -17,9 +19,11 @@ export class TokenExchangeClient {
   private readonly endpoint: TokenEndpointClient | undefined;
   private readonly store: CachedTokenStore;
 
-  constructor(options: ResolvedServiceClientOptions | undefined, runtime: OutboundRuntime = {}) {
-    this.endpoint = options && new TokenEndpointClient(options, runtime);
-    this.store = new CachedTokenStore(options?.exchangeCacheMaxEntries ?? 0, options?.refreshSkewSeconds ?? 30, runtime.now ?? Date.now);
+  constructor(options: ResolvedServiceClientOptions | undefined, runtime: OutboundRuntime = {}, hooks: AuthGuardHooks = {}) {
+    this.endpoint = options && new TokenEndpointClient(options, runtime, hooks);
+    this.store = new CachedTokenStore(options?.exchangeCacheMaxEntries ?? 0, options?.refreshSkewSeconds ?? 30, runtime.now ?? Date.now, (result) =>
+      callHook(() => hooks.onTokenCacheLookup?.({ kind: 'exchange', result })),
+    );
   }
 
   /** A token for `audience` on behalf of the subject of `subjectToken`. */

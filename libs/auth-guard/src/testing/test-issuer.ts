@@ -65,6 +65,11 @@ export type JwksResponder = (request: IncomingMessage, response: ServerResponse)
 export class TestIssuer {
   /** Every token-endpoint request received, in order. */
   readonly tokenRequests: RecordedTokenRequest[] = [];
+  /**
+   * The headers of each token-endpoint request, in the order of {@link tokenRequests} (names in
+   * lower case, without `authorization`, which carries the client secret).
+   */
+  readonly tokenRequestHeaders: Readonly<Record<string, string>>[] = [];
   /** Number of JWKS requests received. */
   jwksRequests = 0;
   private keys: TestSigningKey[] = [];
@@ -198,6 +203,9 @@ export class TestIssuer {
     const params = Object.fromEntries(new URLSearchParams(body));
     const clientId = basicClientId(req.headers.authorization, this.clients);
     this.tokenRequests.push({ clientId: clientId ?? undefined, params });
+    this.tokenRequestHeaders.push(
+      Object.fromEntries(Object.entries(req.headers).filter((entry): entry is [string, string] => entry[0] !== 'authorization' && typeof entry[1] === 'string')),
+    );
     if (this.failures && this.failures.remaining > 0) {
       this.failures.remaining--;
       return json(res, this.failures.status, { error: 'temporarily_unavailable' });

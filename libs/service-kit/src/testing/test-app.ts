@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServiceApp } from '../bootstrap/bootstrap-service';
+import { createServiceApp, type ServiceAppOptions } from '../bootstrap/bootstrap-service';
 
 export interface TestApp {
   readonly app: NestFastifyApplication;
@@ -9,9 +9,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Starts a service's real module exactly as `main.ts` does, silent, on an ephemeral port of 127.0.0.1. */
-export async function startTestApp(module: DynamicModule): Promise<TestApp> {
-  const app = await createServiceApp(module, { logger: false });
+/**
+ * Starts a service's real module exactly as `main.ts` does, on an ephemeral port of 127.0.0.1:
+ * silent, unless `options` ask for logs (e.g. `{ logger: 'debug', logDestination }` to capture them).
+ */
+export async function startTestApp(module: DynamicModule, options: ServiceAppOptions = {}): Promise<TestApp> {
+  const app = await createServiceApp(module, { logger: false, ...options });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return { app, baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };

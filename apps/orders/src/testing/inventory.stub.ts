@@ -65,6 +65,8 @@ type Answer = { status: number; body: unknown; headers?: Record<string, string> 
 export class InventoryStub {
   /** Every request received, in order. */
   readonly requests: StubRequest[] = [];
+  /** The headers of each request, in the order of {@link requests} (lower case, without `authorization`). */
+  readonly requestHeaders: Readonly<Record<string, string>>[] = [];
   private readonly stock = new Map<string, { name: string; available: number }>();
   private readonly reserved: StubReservation[] = [];
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
@@ -140,6 +142,9 @@ export class InventoryStub {
     const path = (req.url ?? '/').split('?')[0]!;
     const entry: StubRequest = { method, path, status: 0 };
     this.requests.push(entry);
+    this.requestHeaders.push(
+      Object.fromEntries(Object.entries(req.headers).filter((h): h is [string, string] => h[0] !== 'authorization' && typeof h[1] === 'string')),
+    );
     const raw = await readText(req);
 
     const answer = await this.route(entry, req.headers.authorization, raw);

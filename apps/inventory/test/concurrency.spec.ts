@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { TestIssuer } from '@service-trust/auth-guard/testing';
 import { Database } from '@service-trust/service-kit';
 import { createTestDatabase, type TestDatabase } from '@service-trust/service-kit/testing';
@@ -69,5 +70,32 @@ describe('inventory under concurrency (real PostgreSQL)', () => {
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect(new Set(results.map((r) => r.body['cancelledAt'])).size).toBe(1);
     expect(await available('SKU-UNDO')).toBe(10);
+  });
+
+  it('20 concurrent reservations with the same Idempotency-Key: one reservation, stock taken once, every answer the same', async () => {
+    await db.query("INSERT INTO inventory.items (sku, name, available) VALUES ('SKU-TWINS', 'Twins', 10)");
+    const key = randomUUID();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        request('POST', `${inventory.baseUrl}/inventory/reservations`, { token, json: { sku: 'SKU-TWINS', quantity: 3 }, headers: { 'idempotency-key': key } }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
+    expect(new Set(results.map((r) => r.body['id'])).size).toBe(1);
+    expect(await available('SKU-TWINS')).toBe(7);
+    expect(await db.one("SELECT count(*)::int AS n FROM inventory.reservations WHERE sku = 'SKU-TWINS'")).toEqual({ n: 1 });
+  });
+
+  it('20 concurrent same-key reservations for the last units: one reservation, no 409 for its twins', async () => {
+    await db.query("INSERT INTO inventory.items (sku, name, available) VALUES ('SKU-TWINS-LAST', 'Twins', 2)");
+    const key = randomUUID();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        request('POST', `${inventory.baseUrl}/inventory/reservations`, { token, json: { sku: 'SKU-TWINS-LAST', quantity: 2 }, headers: { 'idempotency-key': key } }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
+    expect(new Set(results.map((r) => r.body['id'])).size).toBe(1);
+    expect(await available('SKU-TWINS-LAST')).toBe(0);
   });
 });

@@ -285,6 +285,132 @@ describe('inventory service (real PostgreSQL, tokens from a test issuer)', () =>
     });
   });
 
+  describe('Idempotency-Key on POST /inventory/reservations, and DELETE /inventory/reservations/by-key/:key', () => {
+    const reserveWithKey = async (key: string, json: unknown, token?: string) =>
+      request('POST', url('/inventory/reservations'), { token: token ?? (await delegated()), json, headers: { 'idempotency-key': key } });
+    const cancelByKey = async (key: string, token: string) => request('DELETE', url(`/inventory/reservations/by-key/${key}`), { token });
+
+    it('the same key twice from the same sub: one reservation, the same 201 body, stock taken once', async () => {
+      await setStock('SKU-T-IDEM', 5);
+      const key = randomUUID();
+      const first = await reserveWithKey(key, { sku: 'SKU-T-IDEM', quantity: 2 });
+      const again = await reserveWithKey(key, { sku: 'SKU-T-IDEM', quantity: 2 });
+      expect(first.status).toBe(201);
+      expect(again.status).toBe(201);
+      expect(again.body).toEqual(first.body);
+      expect(await stockOf('SKU-T-IDEM')).toBe(3);
+      expect(await reservationsOf('SKU-T-IDEM')).toBe(1);
+      expect(await db.one('SELECT idempotency_key FROM inventory.reservations WHERE id = $1', [first.body['id']])).toEqual({ idempotency_key: key });
+    });
+
+    it('keys are per subject: the same key from another user is another reservation', async () => {
+      await setStock('SKU-T-IDEM-USERS', 5);
+      const key = randomUUID();
+      const alice = await reserveWithKey(key, { sku: 'SKU-T-IDEM-USERS', quantity: 1 }, await delegated('user-alice'));
+      const bob = await reserveWithKey(key, { sku: 'SKU-T-IDEM-USERS', quantity: 1 }, await delegated('user-bob'));
+      expect([alice.status, bob.status]).toEqual([201, 201]);
+      expect(bob.body['id']).not.toBe(alice.body['id']);
+      expect(await stockOf('SKU-T-IDEM-USERS')).toBe(3);
+    });
+
+    it('422 idempotency_key_reused for the same key with another sku or quantity; nothing taken, the first unchanged', async () => {
+      await setStock('SKU-T-IDEM-REUSE', 5);
+      await setStock('SKU-T-IDEM-REUSE-2', 5);
+      const key = randomUUID();
+      const first = await reserveWithKey(key, { sku: 'SKU-T-IDEM-REUSE', quantity: 1 });
+      expect(first.status).toBe(201);
+      for (const json of [{ sku: 'SKU-T-IDEM-REUSE', quantity: 2 }, { sku: 'SKU-T-IDEM-REUSE-2', quantity: 1 }]) {
+        const res = await reserveWithKey(key, json);
+        expect(res.status).toBe(422);
+        expect(res.body).toMatchObject({ statusCode: 422, error: 'idempotency_key_reused', field: 'Idempotency-Key' });
+      }
+      expect(await stockOf('SKU-T-IDEM-REUSE')).toBe(4);
+      expect(await stockOf('SKU-T-IDEM-REUSE-2')).toBe(5);
+      expect(await reservationsOf('SKU-T-IDEM-REUSE-2')).toBe(0);
+    });
+
+    it('400 naming Idempotency-Key for a key that is not a UUID, and takes nothing', async () => {
+      await setStock('SKU-T-IDEM-BAD', 1);
+      for (const key of ['not-a-uuid', '1234', `${randomUUID()}x`]) {
+        const res = await reserveWithKey(key, { sku: 'SKU-T-IDEM-BAD', quantity: 1 });
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ statusCode: 400, error: 'invalid_request', field: 'Idempotency-Key' });
+        expect(res.body['message']).toEqual(expect.stringContaining('Idempotency-Key'));
+      }
+      expect(await stockOf('SKU-T-IDEM-BAD')).toBe(1);
+    });
+
+    it('a replay of a key after its reservation ran out of stock still answers the reservation (no 409)', async () => {
+      await setStock('SKU-T-IDEM-LAST', 1);
+      const key = randomUUID();
+      const first = await reserveWithKey(key, { sku: 'SKU-T-IDEM-LAST', quantity: 1 });
+      const again = await reserveWithKey(key, { sku: 'SKU-T-IDEM-LAST', quantity: 1 });
+      expect([first.status, again.status]).toEqual([201, 201]);
+      expect(again.body['id']).toBe(first.body['id']);
+      expect(await stockOf('SKU-T-IDEM-LAST')).toBe(0);
+    });
+
+    it('cancel by key by the user: stock back once; again 200 unchanged; a replay after it takes nothing', async () => {
+      await setStock('SKU-T-BYKEY', 4);
+      const key = randomUUID();
+      const created = await reserveWithKey(key, { sku: 'SKU-T-BYKEY', quantity: 3 });
+      const first = await cancelByKey(key, await delegated());
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ id: created.body['id'], status: 'cancelled', quantity: 3, cancelledAt: expect.any(String) });
+      expect(await stockOf('SKU-T-BYKEY')).toBe(4);
+      const again = await cancelByKey(key, await delegated());
+      expect(again).toMatchObject({ status: 200, body: first.body });
+      expect(await stockOf('SKU-T-BYKEY')).toBe(4);
+      // The key stays spent: a late retry of the reservation answers the (cancelled) one, takes nothing.
+      const late = await reserveWithKey(key, { sku: 'SKU-T-BYKEY', quantity: 3 });
+      expect(late.status).toBe(201);
+      expect(late.body['id']).toBe(created.body['id']);
+      expect(await stockOf('SKU-T-BYKEY')).toBe(4);
+    });
+
+    it('cancel by key by orders-service itself (client_credentials, no act) for a reservation it made on a user\'s behalf', async () => {
+      await setStock('SKU-T-BYKEY-SVC', 2);
+      const key = randomUUID();
+      const created = await reserveWithKey(key, { sku: 'SKU-T-BYKEY-SVC', quantity: 2 }, await delegated('user-carol'));
+      expect(await stockOf('SKU-T-BYKEY-SVC')).toBe(0);
+      const res = await cancelByKey(key, await service('inventory:reserve'));
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: created.body['id'], reservedFor: 'user-carol', actor: 'orders-service', status: 'cancelled' });
+      expect(await stockOf('SKU-T-BYKEY-SVC')).toBe(2);
+      expect((await cancelByKey(key, await service('inventory:reserve'))).status).toBe(200);
+      expect(await stockOf('SKU-T-BYKEY-SVC')).toBe(2);
+    });
+
+    it('refuses everyone else: another user 404, another service 403, no inventory:reserve 403, and gives nothing back', async () => {
+      await setStock('SKU-T-BYKEY-403', 1);
+      const key = randomUUID();
+      expect((await reserveWithKey(key, { sku: 'SKU-T-BYKEY-403', quantity: 1 }, await delegated('user-dave'))).status).toBe(201);
+      expect(await cancelByKey(key, await delegated('user-alice'))).toMatchObject({ status: 404, body: { error: 'unknown_reservation' } });
+      expect(await cancelByKey(key, await service('inventory:reserve', 'reports-service'))).toMatchObject({ status: 403, body: { code: 'caller_not_allowed' } });
+      expect(await cancelByKey(key, await delegated('user-dave', 'inventory:reserve', 'reports-service'))).toMatchObject({ status: 403, body: { code: 'caller_not_allowed' } });
+      expect(await cancelByKey(key, await delegated('user-dave', 'inventory:reserve', 'someone-else', 'orders-service'))).toMatchObject({ status: 403, body: { code: 'actor_not_allowed' } });
+      const readOnly = await cancelByKey(key, await delegated('user-dave', 'inventory:read'));
+      expect(readOnly.status).toBe(403);
+      expect(readOnly.headers.get('www-authenticate')).toContain('scope="inventory:reserve"');
+      expect(await stockOf('SKU-T-BYKEY-403')).toBe(0);
+    });
+
+    it('the service itself cannot cancel by key a reservation made without an actor for someone else', async () => {
+      // A direct (non-delegated) reservation of orders-service is its own: reserved_for = orders-service.
+      await setStock('SKU-T-BYKEY-OWN', 1);
+      const key = randomUUID();
+      expect((await reserveWithKey(key, { sku: 'SKU-T-BYKEY-OWN', quantity: 1 }, await service('inventory:reserve'))).status).toBe(201);
+      expect((await cancelByKey(key, await delegated('user-alice'))).status).toBe(404);
+      expect((await cancelByKey(key, await service('inventory:reserve'))).status).toBe(200);
+      expect(await stockOf('SKU-T-BYKEY-OWN')).toBe(1);
+    });
+
+    it('404 for an unknown key, 400 naming key for a malformed one', async () => {
+      expect(await cancelByKey(randomUUID(), await delegated())).toMatchObject({ status: 404, body: { error: 'unknown_reservation' } });
+      expect(await cancelByKey('nope', await delegated())).toMatchObject({ status: 400, body: { error: 'invalid_request', field: 'key' } });
+    });
+  });
+
   describe('GET /whoami', () => {
     it('shows the verified principal, with act for a delegated token', async () => {
       const res = await request('GET', url('/whoami'), { token: await delegated('user-alice', 'inventory:read inventory:reserve') });

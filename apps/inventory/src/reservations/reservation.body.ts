@@ -20,3 +20,19 @@ const reservationIdParam = z.object({ id: z.guid('must be a UUID') });
 export function parseReservationId(raw: string): string {
   return parseBody(reservationIdParam, { id: raw }).id.toLowerCase();
 }
+
+/** The `Idempotency-Key` request header: a UUID chosen by the caller, one per intended reservation. */
+const idempotencyKeyHeader = z.object({ 'Idempotency-Key': z.guid('must be a UUID').optional() });
+
+/** Parses an optional `Idempotency-Key` header; a 400 naming `Idempotency-Key` when it is not a UUID. */
+export function parseIdempotencyKey(raw: string | undefined): string | null {
+  return parseBody(idempotencyKeyHeader, { 'Idempotency-Key': raw })['Idempotency-Key']?.toLowerCase() ?? null;
+}
+
+/** A key in a route (`/by-key/:key`): a UUID; a 400 naming `key` otherwise. */
+const keyParam = z.object({ key: z.guid('must be a UUID') });
+
+/** Parses the `:key` route parameter. */
+export function parseKeyParam(raw: string): string {
+  return parseBody(keyParam, { key: raw }).key.toLowerCase();
+}

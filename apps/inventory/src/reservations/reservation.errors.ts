@@ -1,4 +1,4 @@
-import { ConflictException, NotFoundException } from '@nestjs/common';
+import { ConflictException, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 
 /** 404 `unknown_sku`: no item has this sku. */
 export class UnknownSkuError extends NotFoundException {
@@ -23,5 +23,20 @@ export class InsufficientStockError extends ConflictException {
 export class UnknownReservationError extends NotFoundException {
   constructor(id: string) {
     super({ statusCode: 404, error: 'unknown_reservation', message: `No reservation ${id}.` });
+  }
+}
+
+/**
+ * 422 `idempotency_key_reused`: the caller already made a reservation with this `Idempotency-Key`
+ * for another sku or quantity. Nothing is taken; the first reservation is unchanged.
+ */
+export class IdempotencyKeyReusedError extends UnprocessableEntityException {
+  constructor() {
+    super({
+      statusCode: 422,
+      error: 'idempotency_key_reused',
+      message: 'This Idempotency-Key was already used for a reservation of another sku or quantity.',
+      field: 'Idempotency-Key',
+    });
   }
 }

@@ -8,6 +8,7 @@ import type { OrdersConfig } from './config/orders.config';
 import { HealthController } from './health/health.controller';
 import { InventoryClient } from './inventory/inventory.client';
 import { OrderPlacement } from './orders/order-placement.service';
+import { OrderReconciler } from './orders/order-reconciler.service';
 import { OrderRepository } from './orders/order.repository';
 import { OrdersController } from './orders/orders.controller';
 import { ORDERS_MIGRATIONS, ORDERS_SCHEMA } from './persistence/migrations';
@@ -44,7 +45,7 @@ export class AppModule {
         DatabaseModule.forRoot({ url: config.databaseUrl, schema: ORDERS_SCHEMA, migrations: ORDERS_MIGRATIONS }),
       ],
       controllers: [OrdersController, CatalogController, WhoAmIController, HealthController],
-      providers: [{ provide: APP_FILTER, useClass: ServiceExceptionsFilter }, OrderRepository, InventoryClient, OrderPlacement],
+      providers: [{ provide: APP_FILTER, useClass: ServiceExceptionsFilter }, OrderRepository, InventoryClient, OrderPlacement, OrderReconciler],
     };
   }
 }

@@ -93,6 +93,54 @@ describe('InventoryStub (the fake inventory of orders’ tests)', () => {
     expect(await cancel('user-bob', 'not-a-uuid')).toMatchObject({ status: 400, body: { error: 'invalid_request', field: 'id' } });
   });
 
+  it('Idempotency-Key like inventory: a repeat answers the same reservation and takes nothing; another body 422; not a UUID 400', async () => {
+    stub.setStock('SKU-S-IDEM', 5);
+    const key = randomUUID();
+    const post = async (json: unknown, k = key, sub = 'user-alice') =>
+      request('POST', url('/inventory/reservations'), { token: await delegated(sub), json, headers: { 'idempotency-key': k } });
+    const first = await post({ sku: 'SKU-S-IDEM', quantity: 2 });
+    expect(first.status).toBe(201);
+    expect(await post({ sku: 'SKU-S-IDEM', quantity: 2 })).toMatchObject({ status: 201, body: first.body });
+    expect(stub.stockOf('SKU-S-IDEM')).toBe(3);
+    expect(await post({ sku: 'SKU-S-IDEM', quantity: 1 })).toMatchObject({ status: 422, body: { error: 'idempotency_key_reused', field: 'Idempotency-Key' } });
+    expect(await post({ sku: 'SKU-S-IDEM', quantity: 1 }, 'nope')).toMatchObject({ status: 400, body: { error: 'invalid_request', field: 'Idempotency-Key' } });
+    expect((await post({ sku: 'SKU-S-IDEM', quantity: 1 }, key, 'user-bob')).body['id']).not.toBe(first.body['id']); // per subject
+    expect(stub.stockOf('SKU-S-IDEM')).toBe(2);
+  });
+
+  it('cancels by key like inventory: the subject, or the acting service itself (no act); anyone else 404; 400 for a malformed key', async () => {
+    stub.setStock('SKU-S-BYKEY', 4);
+    const service = await issuer.mint({ sub: 'orders-service', client_id: 'orders-service', aud: 'inventory', scope: 'inventory:reserve' });
+    const reserve = async (sub: string) => {
+      const key = randomUUID();
+      await request('POST', url('/inventory/reservations'), { token: await delegated(sub), json: { sku: 'SKU-S-BYKEY', quantity: 2 }, headers: { 'idempotency-key': key } });
+      return key;
+    };
+    const cancel = (key: string, token: string) => request('DELETE', url(`/inventory/reservations/by-key/${key}`), { token });
+    const bobs = await reserve('user-bob');
+    expect(await cancel(bobs, await delegated('user-alice'))).toMatchObject({ status: 404, body: { error: 'unknown_reservation' } });
+    expect(await cancel(bobs, await delegated('user-bob'))).toMatchObject({ status: 200, body: { status: 'cancelled', reservedFor: 'user-bob' } });
+    expect(await cancel(bobs, await delegated('user-bob'))).toMatchObject({ status: 200 });
+    expect(stub.stockOf('SKU-S-BYKEY')).toBe(4);
+    const carols = await reserve('user-carol');
+    expect(await cancel(carols, service)).toMatchObject({ status: 200, body: { status: 'cancelled', reservedFor: 'user-carol', actor: 'orders-service' } });
+    expect(stub.stockOf('SKU-S-BYKEY')).toBe(4);
+    const reports = await issuer.mint({ sub: 'reports-service', client_id: 'reports-service', aud: 'inventory', scope: 'inventory:reserve' });
+    expect(await cancel(await reserve('user-dave'), reports)).toMatchObject({ status: 403, body: { code: 'caller_not_allowed' } });
+    expect(await cancel(randomUUID(), service)).toMatchObject({ status: 404 });
+    expect(await cancel('nope', service)).toMatchObject({ status: 400, body: { field: 'key' } });
+  });
+
+  it('dropNextResponse: the request is processed (stock taken), then the connection is dropped without an answer', async () => {
+    stub.setStock('SKU-S-DROP', 3);
+    stub.dropNextResponse();
+    const mark = stub.requests.length;
+    await expect(request('POST', url('/inventory/reservations'), { token: await delegated(), json: { sku: 'SKU-S-DROP', quantity: 1 } })).rejects.toThrow();
+    expect(stub.stockOf('SKU-S-DROP')).toBe(2);
+    expect(stub.requests.slice(mark)).toEqual([expect.objectContaining({ method: 'POST', status: 201, dropped: true })]);
+    expect((await request('POST', url('/inventory/reservations'), { token: await delegated(), json: { sku: 'SKU-S-DROP', quantity: 1 } })).status).toBe(201);
+  });
+
   it('fault switches: failNext answers the status once; down refuses connections until up', async () => {
     const token = await issuer.mint({ sub: 'orders-service', client_id: 'orders-service', aud: 'inventory', scope: 'inventory:read' });
     stub.failNext(500);

@@ -1,6 +1,8 @@
 import { TestIssuer } from '@service-trust/auth-guard/testing';
 import { Database } from '@service-trust/service-kit';
 import { createTestDatabase, type TestDatabase } from '@service-trust/service-kit/testing';
+import { OrderReconciler } from '../src/orders/order-reconciler.service';
+import { OrderRepository } from '../src/orders/order.repository';
 import { InventoryStub } from '../src/testing/inventory.stub';
 import { type OrdersTestApp, request, startOrdersTestApp } from '../src/testing/orders-test-app';
 
@@ -25,6 +27,13 @@ describe('orders service (inventory stubbed over HTTP, tokens from one test issu
   /** A user token as auth's login gives it: audience orders, client orders-web, sub = the user. */
   const userToken = (sub = 'user-alice', scope = 'orders:read orders:write') => issuer.mint({ sub, client_id: 'orders-web', aud: 'orders', scope, roles: ['customer'] });
   const ordersOf = (owner: string) => db.query('SELECT sku, quantity, status, reservation_id FROM orders.orders WHERE owner = $1', [owner]);
+  /** The order rows of `owner` that are orders for the user (`reserved`); pending and failed ones are not. */
+  const placedOrdersOf = async (owner: string) => (await ordersOf(owner)).filter((o) => o['status'] === 'reserved');
+  const reconciler = () => orders.app.get(OrderReconciler);
+  const repository = () => orders.app.get(OrderRepository);
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  /** orders' own client_credentials token for reserving, as inventory sees it (the reconciler's). */
+  const ordersItself = { sub: 'orders-service', client_id: 'orders-service', scope: 'inventory:reserve' };
   const requestsSince = (mark: number) => issuer.tokenRequests.slice(mark);
   const inventoryCallsSince = (mark: number) => inventory.requests.slice(mark);
 
@@ -83,6 +92,10 @@ describe('orders service (inventory stubbed over HTTP, tokens from one test issu
       });
       expect(inventory.stockOf('SKU-O-HAPPY')).toBe(3);
       expect(await ordersOf('user-alice')).toEqual(expect.arrayContaining([{ sku: 'SKU-O-HAPPY', quantity: 2, status: 'reserved', reservation_id: res.body['reservationId'] }]));
+      // The reservation carried the order's idempotency key (recorded before the call).
+      const key = inventory.requestHeaders[calls]!['idempotency-key'];
+      expect(key).toMatch(UUID);
+      expect(await db.one('SELECT idempotency_key FROM orders.orders WHERE id = $1', [res.body['id']])).toEqual({ idempotency_key: key });
     });
 
     it('409 insufficient_stock (with available) when inventory has too little, and writes no order', async () => {
@@ -92,7 +105,8 @@ describe('orders service (inventory stubbed over HTTP, tokens from one test issu
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ statusCode: 409, error: 'insufficient_stock', available: 1 });
       expect(inventoryCallsSince(calls)).toEqual([expect.objectContaining({ method: 'POST', status: 409, claims: delegatedBy('user-short') })]);
-      expect(await ordersOf('user-short')).toEqual([]);
+      // A refusal reserved nothing: the recorded intent is failed at once, no cancel is needed.
+      expect(await ordersOf('user-short')).toEqual([{ sku: 'SKU-O-SHORT', quantity: 2, status: 'failed', reservation_id: null }]);
       expect(inventory.stockOf('SKU-O-SHORT')).toBe(1);
     });
 
@@ -102,7 +116,7 @@ describe('orders service (inventory stubbed over HTTP, tokens from one test issu
       expect(res.status).toBe(422);
       expect(res.body).toMatchObject({ statusCode: 422, error: 'unknown_sku', field: 'sku' });
       expect(inventoryCallsSince(calls)).toEqual([expect.objectContaining({ method: 'POST', status: 404 })]);
-      expect(await ordersOf('user-unknown')).toEqual([]);
+      expect(await ordersOf('user-unknown')).toEqual([expect.objectContaining({ status: 'failed', reservation_id: null })]);
     });
 
     it.each([
@@ -157,7 +171,7 @@ describe('orders service (inventory stubbed over HTTP, tokens from one test issu
       }
       expect(inventoryCallsSince(calls)).toEqual([]);
       expect(inventory.stockOf('SKU-O-AUTH')).toBe(3);
-      expect(await ordersOf('user-auth-down')).toEqual([]);
+      expect(await ordersOf('user-auth-down')).toEqual([expect.objectContaining({ status: 'failed', reservation_id: null })]);
     });
 
     it('503 auth_unavailable when auth refuses the exchange (4xx, not retried)', async () => {
@@ -169,32 +183,181 @@ describe('orders service (inventory stubbed over HTTP, tokens from one test issu
       expect(res.body).toMatchObject({ error: 'auth_unavailable' });
       expect(requestsSince(mark)).toHaveLength(1);
       expect(inventoryCallsSince(calls)).toEqual([]);
-      expect(await ordersOf('user-refused')).toEqual([]);
+      expect(await ordersOf('user-refused')).toEqual([expect.objectContaining({ status: 'failed' })]);
     });
 
-    it('compensates: when the order cannot be saved, the reservation is cancelled (stock back) and the answer is 503', async () => {
-      inventory.setStock('SKU-O-COMP', 4);
-      const mark = issuer.tokenRequests.length;
+    it('503 when the order cannot even be recorded (pending insert fails): nothing is reserved', async () => {
+      inventory.setStock('SKU-O-NODB', 4);
       const calls = inventory.requests.length;
       await db.query('ALTER TABLE orders.orders RENAME TO orders_unavailable');
       let res: Awaited<ReturnType<typeof request>>;
       try {
-        res = await request('POST', url('/orders'), { token: await userToken('user-comp'), json: { sku: 'SKU-O-COMP', quantity: 3 } });
+        res = await request('POST', url('/orders'), { token: await userToken('user-nodb'), json: { sku: 'SKU-O-NODB', quantity: 3 } });
       } finally {
         await db.query('ALTER TABLE orders.orders_unavailable RENAME TO orders');
       }
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ statusCode: 503, error: 'temporarily_unavailable' });
-      // Reserved, then cancelled with the user's delegated token (the exchanged token is reused: one exchange).
+      expect(inventoryCallsSince(calls)).toEqual([]);
+      expect(inventory.stockOf('SKU-O-NODB')).toBe(4);
+      expect(await ordersOf('user-nodb')).toEqual([]);
+    });
+
+    it('compensates: reserved, but the order cannot be marked reserved → the reservation is cancelled by key (stock back), the order failed, 503', async () => {
+      inventory.setStock('SKU-O-COMP', 4);
+      const mark = issuer.tokenRequests.length;
+      const calls = inventory.requests.length;
+      const spy = jest.spyOn(repository(), 'markReserved').mockRejectedValueOnce(Object.assign(new Error('Connection terminated unexpectedly'), { code: '57P01' }));
+      let res: Awaited<ReturnType<typeof request>>;
+      try {
+        res = await request('POST', url('/orders'), { token: await userToken('user-comp'), json: { sku: 'SKU-O-COMP', quantity: 3 } });
+      } finally {
+        spy.mockRestore();
+      }
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ statusCode: 503, error: 'temporarily_unavailable' });
+      // Reserved, then cancelled by key with the user's delegated token (the exchanged token is reused: one exchange).
       const [reserved, cancelled] = inventoryCallsSince(calls);
       expect(inventoryCallsSince(calls)).toHaveLength(2);
       expect(reserved).toMatchObject({ method: 'POST', path: '/inventory/reservations', status: 201, claims: delegatedBy('user-comp') });
       const reservation = inventory.reservations.filter((r) => r.sku === 'SKU-O-COMP');
       expect(reservation).toEqual([expect.objectContaining({ quantity: 3, reservedFor: 'user-comp', actor: 'orders-service', cancelled: true, cancelledAt: expect.any(String) })]);
-      expect(cancelled).toEqual({ method: 'DELETE', path: `/inventory/reservations/${reservation[0]!.id}`, status: 200, claims: delegatedBy('user-comp') });
+      expect(cancelled).toEqual({ method: 'DELETE', path: `/inventory/reservations/by-key/${reservation[0]!.idempotencyKey}`, status: 200, claims: delegatedBy('user-comp') });
       expect(requestsSince(mark)).toEqual([expect.objectContaining({ clientId: 'orders-service', params: expect.objectContaining({ grant_type: EXCHANGE }) })]);
       expect(inventory.stockOf('SKU-O-COMP')).toBe(4);
-      expect(await ordersOf('user-comp')).toEqual([]);
+      expect(await ordersOf('user-comp')).toEqual([{ sku: 'SKU-O-COMP', quantity: 3, status: 'failed', reservation_id: null }]);
+    });
+
+    it('never cancels the reservation of a saved order: the update committed but its answer was lost → 201, reservation kept', async () => {
+      inventory.setStock('SKU-O-LOSTACK', 2);
+      const calls = inventory.requests.length;
+      const repo = repository();
+      const original = repo.markReserved.bind(repo);
+      const spy = jest.spyOn(repo, 'markReserved').mockImplementationOnce(async (...args) => {
+        await original(...args);
+        throw new Error('Connection terminated unexpectedly');
+      });
+      let res: Awaited<ReturnType<typeof request>>;
+      try {
+        res = await request('POST', url('/orders'), { token: await userToken('user-lostack'), json: { sku: 'SKU-O-LOSTACK', quantity: 1 } });
+      } finally {
+        spy.mockRestore();
+      }
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ status: 'reserved', reservationId: inventory.reservations.find((r) => r.sku === 'SKU-O-LOSTACK')!.id });
+      expect(inventoryCallsSince(calls).map((r) => r.method)).toEqual(['POST']);
+      expect(inventory.reservations.filter((r) => r.sku === 'SKU-O-LOSTACK')).toEqual([expect.objectContaining({ cancelled: false })]);
+      expect(await placedOrdersOf('user-lostack')).toHaveLength(1);
+    });
+
+    it('orders’ database lost right after reserving: 503, nothing cancelled blindly; the reconciler then cancels the reservation and fails the order', async () => {
+      inventory.setStock('SKU-O-DBLOST', 3);
+      const calls = inventory.requests.length;
+      const spy = jest.spyOn(repository(), 'markReserved').mockImplementationOnce(async () => {
+        await db.query('ALTER TABLE orders.orders RENAME TO orders_unavailable');
+        throw new Error('relation "orders.orders" does not exist');
+      });
+      let res: Awaited<ReturnType<typeof request>>;
+      try {
+        res = await request('POST', url('/orders'), { token: await userToken('user-dblost'), json: { sku: 'SKU-O-DBLOST', quantity: 2 } });
+      } finally {
+        spy.mockRestore();
+        await db.query('ALTER TABLE orders.orders_unavailable RENAME TO orders');
+      }
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ error: 'temporarily_unavailable' });
+      expect(inventoryCallsSince(calls).map((r) => r.method)).toEqual(['POST']);
+      expect(inventory.stockOf('SKU-O-DBLOST')).toBe(1);
+      expect(await ordersOf('user-dblost')).toEqual([expect.objectContaining({ status: 'pending', reservation_id: null })]);
+
+      expect(await reconciler().reconcile(60_000)).toEqual({ failed: 0, left: 0 }); // too young to touch
+      expect(await reconciler().reconcile(0)).toEqual({ failed: 1, left: 0 });
+      expect(inventory.requests.at(-1)).toMatchObject({ method: 'DELETE', path: expect.stringMatching(/^\/inventory\/reservations\/by-key\//), status: 200, claims: ordersItself });
+      expect(inventory.stockOf('SKU-O-DBLOST')).toBe(3);
+      expect(await ordersOf('user-dblost')).toEqual([expect.objectContaining({ status: 'failed' })]);
+    });
+  });
+
+  describe('lost answers from inventory (the stub reserves, then drops the connection)', () => {
+    it('retries once with the same Idempotency-Key: 201, one reservation, stock taken once', async () => {
+      inventory.setStock('SKU-O-DROP1', 5);
+      const calls = inventory.requests.length;
+      inventory.dropNextResponse(1);
+      const res = await request('POST', url('/orders'), { token: await userToken('user-drop1'), json: { sku: 'SKU-O-DROP1', quantity: 2 } });
+      expect(res.status).toBe(201);
+      const made = inventory.reservations.filter((r) => r.sku === 'SKU-O-DROP1');
+      expect(made).toEqual([expect.objectContaining({ quantity: 2, reservedFor: 'user-drop1', cancelled: false, idempotencyKey: expect.stringMatching(UUID) })]);
+      expect(res.body).toMatchObject({ status: 'reserved', reservationId: made[0]!.id });
+      expect(inventoryCallsSince(calls)).toEqual([
+        expect.objectContaining({ method: 'POST', status: 201, dropped: true }),
+        expect.not.objectContaining({ dropped: true }),
+      ]);
+      const keys = inventory.requestHeaders.slice(calls).map((h) => h['idempotency-key']);
+      expect(keys).toEqual([made[0]!.idempotencyKey, made[0]!.idempotencyKey]);
+      expect(inventory.stockOf('SKU-O-DROP1')).toBe(3);
+      expect(await placedOrdersOf('user-drop1')).toEqual([{ sku: 'SKU-O-DROP1', quantity: 2, status: 'reserved', reservation_id: made[0]!.id }]);
+    });
+
+    it('both attempts lost: 503, cancelled by key on the user’s behalf, the order failed and not listed', async () => {
+      inventory.setStock('SKU-O-DROP2', 5);
+      const calls = inventory.requests.length;
+      inventory.dropNextResponse(2);
+      const res = await request('POST', url('/orders'), { token: await userToken('user-drop2'), json: { sku: 'SKU-O-DROP2', quantity: 2 } });
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ statusCode: 503, error: 'inventory_unavailable' });
+      expect(inventoryCallsSince(calls).map((r) => [r.method, r.status, r.dropped ?? false])).toEqual([
+        ['POST', 201, true],
+        ['POST', 201, true],
+        ['DELETE', 200, false],
+      ]);
+      expect(inventoryCallsSince(calls)[2]).toMatchObject({ claims: delegatedBy('user-drop2') });
+      expect(inventory.reservations.filter((r) => r.sku === 'SKU-O-DROP2')).toEqual([expect.objectContaining({ cancelled: true })]);
+      expect(inventory.stockOf('SKU-O-DROP2')).toBe(5);
+      expect(await ordersOf('user-drop2')).toEqual([expect.objectContaining({ status: 'failed' })]);
+      const listed = await request('GET', url('/orders'), { token: await userToken('user-drop2', 'orders:read') });
+      expect(listed).toMatchObject({ status: 200, body: [] });
+      expect(await reconciler().reconcile(0)).toEqual({ failed: 0, left: 0 });
+    });
+
+    it('both attempts lost and the cancel failing: 503, the order stays pending (not listed); reconcile() cancels as orders-service and fails it', async () => {
+      inventory.setStock('SKU-O-DROP3', 5);
+      const calls = inventory.requests.length;
+      inventory.dropNextResponse(2);
+      inventory.failNext(503, 1, 'cancel-by-key');
+      const res = await request('POST', url('/orders'), { token: await userToken('user-drop3'), json: { sku: 'SKU-O-DROP3', quantity: 2 } });
+      expect(res.status).toBe(503);
+      expect(inventoryCallsSince(calls).map((r) => [r.method, r.status])).toEqual([['POST', 201], ['POST', 201], ['DELETE', 503]]);
+      expect(inventory.stockOf('SKU-O-DROP3')).toBe(3);
+      expect(await ordersOf('user-drop3')).toEqual([expect.objectContaining({ status: 'pending' })]);
+      expect((await request('GET', url('/orders'), { token: await userToken('user-drop3', 'orders:read') })).body).toEqual([]);
+
+      const before = inventory.requests.length;
+      expect(await reconciler().reconcile(0)).toEqual({ failed: 1, left: 0 });
+      const [reservation] = inventory.reservations.filter((r) => r.sku === 'SKU-O-DROP3');
+      // The reconciler has no user token: it cancels by key with orders' own client_credentials token.
+      expect(inventory.requests.slice(before)).toEqual([
+        { method: 'DELETE', path: `/inventory/reservations/by-key/${reservation!.idempotencyKey}`, status: 200, claims: ordersItself },
+      ]);
+      expect(reservation).toMatchObject({ cancelled: true, reservedFor: 'user-drop3' });
+      expect(inventory.stockOf('SKU-O-DROP3')).toBe(5);
+      expect(await ordersOf('user-drop3')).toEqual([expect.objectContaining({ status: 'failed' })]);
+    });
+
+    it('concurrent orders with many answers lost: every reserved order has its active reservation and vice versa', async () => {
+      inventory.setStock('SKU-O-RUSH', 100);
+      const tokens = await Promise.all(Array.from({ length: 12 }, (_, i) => userToken(`user-rush-${i}`)));
+      inventory.dropNextResponse(18);
+      const results = await Promise.all(tokens.map((token) => request('POST', url('/orders'), { token, json: { sku: 'SKU-O-RUSH', quantity: 1 } })));
+      expect(results.every((r) => r.status === 201 || r.status === 503)).toBe(true);
+      await reconciler().reconcile(0);
+      const placed = await db.query<{ reservation_id: string }>(
+        "SELECT reservation_id FROM orders.orders WHERE sku = 'SKU-O-RUSH' AND status = 'reserved'",
+      );
+      const active = inventory.reservations.filter((r) => r.sku === 'SKU-O-RUSH' && !r.cancelled).map((r) => r.id);
+      expect(placed.map((o) => o.reservation_id).sort()).toEqual(active.sort());
+      expect(results.filter((r) => r.status === 201)).toHaveLength(active.length);
+      expect(inventory.stockOf('SKU-O-RUSH')).toBe(100 - active.length);
+      expect(await db.one("SELECT count(*)::int AS n FROM orders.orders WHERE sku = 'SKU-O-RUSH' AND status = 'pending'")).toEqual({ n: 0 });
     });
   });
 
@@ -270,9 +433,13 @@ describe('orders service (inventory stubbed over HTTP, tokens from one test issu
       const res = await request('POST', url('/orders'), { token: await userToken('user-5xx'), json: { sku: 'SKU-O-5XX', quantity: 1 } });
       expect(res.status).toBe(502);
       expect(res.body).toMatchObject({ statusCode: 502, error: 'inventory_unavailable' });
-      expect(inventory.requests.at(-1)).toMatchObject({ method: 'POST', status: 500, claims: delegatedBy('user-5xx') });
+      // A 5xx does not prove nothing was reserved: orders cancels by key (inventory has none: 404) and fails the order.
+      expect(inventory.requests.slice(-2)).toEqual([
+        expect.objectContaining({ method: 'POST', status: 500, claims: delegatedBy('user-5xx') }),
+        expect.objectContaining({ method: 'DELETE', status: 404, claims: delegatedBy('user-5xx') }),
+      ]);
       expect(inventory.stockOf('SKU-O-5XX')).toBe(2);
-      expect(await ordersOf('user-5xx')).toEqual([]);
+      expect(await ordersOf('user-5xx')).toEqual([expect.objectContaining({ status: 'failed' })]);
     });
 
     it('GET /catalog answers 502 inventory_unavailable', async () => {
@@ -292,17 +459,33 @@ describe('orders service (inventory stubbed over HTTP, tokens from one test issu
       await inventory.up();
     });
 
-    it('POST /orders answers 503 inventory_unavailable and writes no order', async () => {
+    it('POST /orders answers 503 inventory_unavailable and lists no order', async () => {
       const res = await request('POST', url('/orders'), { token: await userToken('user-cut'), json: { sku: 'SKU-BOOK-001', quantity: 1 } });
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ statusCode: 503, error: 'inventory_unavailable' });
-      expect(await ordersOf('user-cut')).toEqual([]);
+      // Unreachable twice, and the cancel too: whether a request got through is unknown → pending, not listed.
+      expect(await ordersOf('user-cut')).toEqual([expect.objectContaining({ status: 'pending' })]);
+      expect(await placedOrdersOf('user-cut')).toEqual([]);
+    });
+
+    it('the reconciler leaves a pending order alone while inventory is still down', async () => {
+      expect(await reconciler().reconcile(0)).toEqual({ failed: 0, left: 1 });
+      expect(await ordersOf('user-cut')).toEqual([expect.objectContaining({ status: 'pending' })]);
     });
 
     it('GET /catalog answers 503 inventory_unavailable', async () => {
       const res = await request('GET', url('/catalog'), { token: await userToken() });
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ error: 'inventory_unavailable' });
+    });
+  });
+
+  describe('inventory back up', () => {
+    it('the reconciler resolves the order inventory being down left pending (nothing to cancel: 404 → failed)', async () => {
+      const before = inventory.requests.length;
+      expect(await reconciler().reconcile(0)).toEqual({ failed: 1, left: 0 });
+      expect(inventory.requests.slice(before)).toEqual([expect.objectContaining({ method: 'DELETE', status: 404, claims: ordersItself })]);
+      expect(await ordersOf('user-cut')).toEqual([expect.objectContaining({ status: 'failed' })]);
     });
   });
 });

@@ -10,9 +10,14 @@ describe('loadOrdersConfig', () => {
       port: 3001,
       databaseUrl: 'postgres://db/orders',
       inventoryUrl: 'http://localhost:3002',
+      reconcile: { intervalMs: 60_000, afterMs: 30_000 },
       auth: { issuer: 'http://localhost:3000', jwksUri: 'http://localhost:3000/.well-known/jwks.json', tokenUrl: 'http://localhost:3000/oauth/token' },
       client: { clientId: 'orders-service', clientSecret: 's3cret' },
     });
+  });
+
+  it('reads the reconciler settings (0 turns the periodic run off)', () => {
+    expect(loadOrdersConfig({ ...valid, RECONCILE_INTERVAL_MS: '0', RECONCILE_AFTER_MS: '5000' }).reconcile).toEqual({ intervalMs: 0, afterMs: 5000 });
   });
 
   it('takes INVENTORY_URL without its trailing slash', () => {
@@ -24,6 +29,8 @@ describe('loadOrdersConfig', () => {
     ['SERVICE_CLIENT_SECRET', { ...valid, SERVICE_CLIENT_SECRET: undefined }],
     ['DATABASE_URL', { ...valid, DATABASE_URL: undefined }],
     ['AUTH_TOKEN_URL', { ...valid, AUTH_TOKEN_URL: '/oauth/token' }],
+    ['RECONCILE_INTERVAL_MS', { ...valid, RECONCILE_INTERVAL_MS: 'often' }],
+    ['RECONCILE_AFTER_MS', { ...valid, RECONCILE_AFTER_MS: '-1' }],
   ])('stops with a ConfigError naming %s', (variable, env) => {
     expect(() => loadOrdersConfig(env)).toThrow(ConfigError);
     expect(() => loadOrdersConfig(env)).toThrow(new RegExp(`\\b${variable}: `));

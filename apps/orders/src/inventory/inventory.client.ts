@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Principal, ServiceClients, type ServiceHttpClient } from '@service-trust/auth-guard';
+import { type Principal, ServiceClients, type ServiceHttpClient, TargetResponseError } from '@service-trust/auth-guard';
 import { ORDERS_CONFIG, type OrdersConfig } from '../config/orders.config';
 import { toInventoryFailure } from './inventory.failure';
 
@@ -41,18 +41,34 @@ export class InventoryClient {
     this.reading = clients.target({ ...target, scopes: ['inventory:read'] });
   }
 
-  /** Reserves stock for `user` (delegated). */
-  async reserve(user: Principal, sku: string, quantity: number): Promise<InventoryReservation> {
+  /**
+   * Reserves stock for `user` (delegated) under `idempotencyKey` (inventory answers the same
+   * reservation to a repeat, so a lost answer can be retried). Throws the outbound errors as they
+   * are: the caller decides what is certain (see OrderPlacement) and maps them with
+   * {@link toInventoryFailure}.
+   */
+  async reserve(user: Principal, sku: string, quantity: number, idempotencyKey: string): Promise<InventoryReservation> {
     const response = await this.reserving
       .onBehalfOf(user)
-      .post<InventoryReservation>('/inventory/reservations', { sku, quantity })
-      .catch(toInventoryFailure);
+      .post<InventoryReservation>('/inventory/reservations', { sku, quantity }, { headers: { 'idempotency-key': idempotencyKey } });
     return response.body;
   }
 
-  /** Cancels a reservation of `user` (delegated); idempotent on inventory's side. */
-  async cancel(user: Principal, reservationId: string): Promise<void> {
-    await this.reserving.onBehalfOf(user).delete(`/inventory/reservations/${encodeURIComponent(reservationId)}`).catch(toInventoryFailure);
+  /**
+   * Cancels the reservation made under `idempotencyKey`, on `user`'s behalf or — without a user,
+   * as the reconciler does — with orders' own token (inventory lets the acting service cancel what
+   * it reserved for users). `cancelled` (now or before), or `none`: inventory has no reservation
+   * with this key. Other failures are thrown as they are.
+   */
+  async cancelByKey(idempotencyKey: string, user?: Principal): Promise<'cancelled' | 'none'> {
+    const requester = user ? this.reserving.onBehalfOf(user) : this.reserving.asService();
+    try {
+      await requester.delete(`/inventory/reservations/by-key/${encodeURIComponent(idempotencyKey)}`);
+      return 'cancelled';
+    } catch (error) {
+      if (error instanceof TargetResponseError && error.status === 404) return 'none';
+      throw error;
+    }
   }
 
   /** inventory's catalogue, read as orders itself. */

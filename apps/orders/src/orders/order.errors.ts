@@ -1,9 +1,12 @@
 import { ForbiddenException, ServiceUnavailableException } from '@nestjs/common';
 
-/** 503: the stock was reserved but the order could not be saved; the reservation was released. */
+/**
+ * 503 `temporarily_unavailable`: the order could not be saved (before or after reserving). The
+ * message says whether a reservation was released now or is left to the reconciler.
+ */
 export class OrderNotSavedError extends ServiceUnavailableException {
-  constructor() {
-    super({ statusCode: 503, error: 'temporarily_unavailable', message: 'The order could not be saved and its reservation was released; try again shortly.' });
+  constructor(message = 'The order could not be saved and its reservation was released; try again shortly.') {
+    super({ statusCode: 503, error: 'temporarily_unavailable', message });
   }
 }
 

@@ -21,6 +21,8 @@ export interface StubRequest {
   /** Why the token was refused (`missing_token`, or jose's error code). */
   rejected?: string;
   body?: unknown;
+  /** Set when the stub processed the request but dropped the connection instead of answering ({@link InventoryStub.dropNextResponse}). */
+  dropped?: true;
 }
 
 /** A reservation as the stub keeps it. */
@@ -30,6 +32,8 @@ export interface StubReservation {
   quantity: number;
   reservedFor: string;
   actor: string | null;
+  /** The `Idempotency-Key` it was made with, or null. */
+  idempotencyKey: string | null;
   cancelled: boolean;
   createdAt: string;
   cancelledAt: string | null;
@@ -48,15 +52,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** What inventory's reservation routes declare: `@AllowCallers('orders-service')`, `@AllowActors('orders-service')`. */
 const RESERVING_SERVICE = 'orders-service';
 
+/** The routes the stub serves. */
+export type StubRoute = 'items' | 'reserve' | 'cancel' | 'cancel-by-key';
+
 /** A route's answer. */
 type Answer = { status: number; body: unknown; headers?: Record<string, string> };
 
 /**
  * A fake inventory for orders' tests, on `node:http` (ephemeral port of 127.0.0.1). At the HTTP
  * level it answers what orders uses like the real service does (status codes and bodies of
- * `GET /inventory/items`, `POST /inventory/reservations`, `DELETE /inventory/reservations/:id`,
- * and the route policies: scopes, allowed caller and actor), so orders never needs to import the
- * inventory app. The real crossing is covered by apps/stack-e2e.
+ * `GET /inventory/items`, `POST /inventory/reservations` with its `Idempotency-Key` (a repeat
+ * answers the same reservation, another body is 422 `idempotency_key_reused`),
+ * `DELETE /inventory/reservations/:id` and `DELETE /inventory/reservations/by-key/:key` (which the
+ * acting service may call with its own token for what it reserved on users' behalf), and the route
+ * policies: scopes, allowed caller and actor), so orders never needs to import the inventory app. The real crossing is covered by apps/stack-e2e.
  *
  * Every bearer token is verified with `jose` (not with the guard under test): signature against the
  * issuer's JWKS, `iss`, `aud = inventory`, `typ = at+jwt`. Each request is recorded with the claims
@@ -70,7 +79,8 @@ export class InventoryStub {
   private readonly stock = new Map<string, { name: string; available: number }>();
   private readonly reserved: StubReservation[] = [];
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
-  private failures: { status: number; remaining: number } | undefined;
+  private failures: { status: number; remaining: number; route?: StubRoute } | undefined;
+  private drops = 0;
   private listening = true;
 
   private constructor(
@@ -112,9 +122,21 @@ export class InventoryStub {
     return this.reserved.map((r) => ({ ...r }));
   }
 
-  /** The next `times` requests (after their token verified) answer `status` with an error body. */
-  failNext(status: number, times = 1): void {
-    this.failures = { status, remaining: times };
+  /**
+   * The next `times` requests (after their token verified) answer `status` with an error body —
+   * only those of `route` when given (e.g. `'cancel-by-key'`).
+   */
+  failNext(status: number, times = 1, route?: StubRoute): void {
+    this.failures = { status, remaining: times, ...(route ? { route } : {}) };
+  }
+
+  /**
+   * The next `times` requests are processed as usual (a reservation is made, a cancel applied) but
+   * their answer never leaves: the stub destroys the connection instead — a commit whose answer is
+   * lost (timeout or reset after the fact). Such requests are recorded with `dropped: true`.
+   */
+  dropNextResponse(times = 1): void {
+    this.drops = times;
   }
 
   /** Stops listening and drops open connections: inventory is unreachable (connection refused). */
@@ -147,17 +169,26 @@ export class InventoryStub {
     );
     const raw = await readText(req);
 
-    const answer = await this.route(entry, req.headers.authorization, raw);
+    const answer = await this.route(entry, req.headers, raw);
     entry.status = answer.status;
+    if (this.drops > 0) {
+      this.drops--;
+      entry.dropped = true;
+      req.socket.destroy();
+      return;
+    }
     send(res, answer);
   }
 
-  private async route(entry: StubRequest, authorization: string | undefined, raw: string): Promise<Answer> {
+  private async route(entry: StubRequest, headers: IncomingMessage['headers'], raw: string): Promise<Answer> {
     const { method, path } = entry;
+    const authorization = headers.authorization;
     const cancelMatch = /^\/inventory\/reservations\/([^/]+)$/.exec(path);
-    const route =
+    const byKeyMatch = /^\/inventory\/reservations\/by-key\/([^/]+)$/.exec(path);
+    const route: StubRoute | undefined =
       method === 'GET' && path === '/inventory/items' ? 'items'
       : method === 'POST' && path === '/inventory/reservations' ? 'reserve'
+      : method === 'DELETE' && byKeyMatch ? 'cancel-by-key'
       : method === 'DELETE' && cancelMatch ? 'cancel'
       : undefined;
     if (!route) return { status: 404, body: { statusCode: 404, error: 'Not Found', message: `Cannot ${method} ${path}` } };
@@ -169,7 +200,7 @@ export class InventoryStub {
     const refused = route === 'items' ? policy(verified, 'inventory:read') : policy(verified, 'inventory:reserve', RESERVING_SERVICE);
     if (refused) return refused;
 
-    if (this.failures && this.failures.remaining > 0) {
+    if (this.failures && this.failures.remaining > 0 && (!this.failures.route || this.failures.route === route)) {
       this.failures.remaining--;
       return { status: this.failures.status, body: { statusCode: this.failures.status, error: 'stub_failure', message: 'Failure injected by the test.' } };
     }
@@ -181,8 +212,10 @@ export class InventoryStub {
     if (route === 'reserve') {
       const parsed = parseJson(raw);
       entry.body = parsed;
-      return this.reserve(verified, parsed);
+      const key = headers['idempotency-key'];
+      return this.reserve(verified, parsed, Array.isArray(key) ? key.join(', ') : key);
     }
+    if (route === 'cancel-by-key') return this.cancelByKey(verified, decodeURIComponent(byKeyMatch![1]!));
     return this.cancel(verified, decodeURIComponent(cancelMatch![1]!));
   }
 
@@ -213,13 +246,27 @@ export class InventoryStub {
     };
   }
 
-  private reserve(claims: StubClaims, body: unknown): Answer {
+  private reserve(claims: StubClaims, body: unknown, rawKey?: string): Answer {
     const record = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : undefined) as Record<string, unknown> | undefined;
     if (!record) return invalid('body', 'The body must be a JSON object.');
     const { sku, quantity } = record;
     if (typeof sku !== 'string' || sku.length < 1 || sku.length > 64) return invalid('sku', 'sku must be a string of 1 to 64 characters');
     if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1 || quantity > 1000) {
       return invalid('quantity', 'quantity must be an integer from 1 to 1000');
+    }
+    if (rawKey !== undefined && !UUID.test(rawKey)) return invalid('Idempotency-Key', 'Idempotency-Key: must be a UUID');
+    const idempotencyKey = rawKey?.toLowerCase() ?? null;
+    // A repeat of a key of the same sub answers the reservation it made (whatever its state), takes nothing.
+    const earlier = idempotencyKey === null ? undefined : this.reserved.find((r) => r.idempotencyKey === idempotencyKey && r.reservedFor === claims.sub);
+    if (earlier) {
+      if (earlier.sku !== sku || earlier.quantity !== quantity) {
+        return {
+          status: 422,
+          body: { statusCode: 422, error: 'idempotency_key_reused', message: 'This Idempotency-Key was already used for a reservation of another sku or quantity.', field: 'Idempotency-Key' },
+        };
+      }
+      const { id, reservedFor, actor } = earlier;
+      return { status: 201, body: { id, sku, quantity, reservedFor, actor } };
     }
     const item = this.stock.get(sku);
     if (!item) return { status: 404, body: { statusCode: 404, error: 'unknown_sku', message: `No item has sku "${sku}".` } };
@@ -236,6 +283,7 @@ export class InventoryStub {
       quantity,
       reservedFor: claims.sub,
       actor: claims.act?.sub ?? null,
+      idempotencyKey,
       cancelled: false,
       createdAt: new Date().toISOString(),
       cancelledAt: null,
@@ -251,14 +299,31 @@ export class InventoryStub {
     const id = rawId.toLowerCase();
     const reservation = this.reserved.find((r) => r.id === id && r.reservedFor === claims.sub);
     if (!reservation) return { status: 404, body: { statusCode: 404, error: 'unknown_reservation', message: `No reservation ${id}.` } };
+    return this.cancelled(reservation);
+  }
+
+  /**
+   * Cancels by `Idempotency-Key`: the token's `sub`'s reservation with this key, or — for a token of
+   * the service itself (no `act`) — one it made on a user's behalf (`actor` = its `sub`).
+   */
+  private cancelByKey(claims: StubClaims, rawKey: string): Answer {
+    if (!UUID.test(rawKey)) return invalid('key', 'key: must be a UUID');
+    const key = rawKey.toLowerCase();
+    const reservation = this.reserved.find((r) => r.idempotencyKey === key && (r.reservedFor === claims.sub || (!claims.act && r.actor === claims.sub)));
+    if (!reservation) return { status: 404, body: { statusCode: 404, error: 'unknown_reservation', message: `No reservation with Idempotency-Key ${key}.` } };
+    return this.cancelled(reservation);
+  }
+
+  /** Cancels `reservation` once (stock back); again is 200 unchanged. */
+  private cancelled(reservation: StubReservation): Answer {
     if (!reservation.cancelled) {
       reservation.cancelled = true;
       reservation.cancelledAt = new Date().toISOString();
       const item = this.stock.get(reservation.sku);
       if (item) item.available += reservation.quantity;
     }
-    const { cancelled, ...rest } = reservation;
-    return { status: 200, body: { ...rest, status: cancelled ? 'cancelled' : 'active' } };
+    const { id, sku, quantity, reservedFor, actor, cancelled, createdAt, cancelledAt } = reservation;
+    return { status: 200, body: { id, sku, quantity, reservedFor, actor, status: cancelled ? 'cancelled' : 'active', createdAt, cancelledAt } };
   }
 }
 

@@ -20,13 +20,30 @@ const MAX_STRING_CLAIM = 1024;
 const MAX_ACTOR_DEPTH = 8;
 
 /**
+ * The raw token a principal was verified from, as a non-enumerable symbol-keyed slot set before
+ * the principal is frozen (invisible to JSON, spreading and equality checks). A slot rather than
+ * a WeakMap keyed by every principal, which costs the garbage collector much more.
+ */
+const RAW_TOKEN = Symbol('service-trust.auth-guard.raw-token');
+
+/** The raw token stored on a principal by {@link checkClaims}, if any. */
+export function rawTokenSlot(principal: Principal): string | undefined {
+  return (principal as { [RAW_TOKEN]?: string })[RAW_TOKEN];
+}
+
+/**
  * Checks the claims of a signature-verified access token (RFC 9068 §4, RFC 8725) and returns
  * its {@link Principal}: exact `iss`; `aud` equal to (or an array containing) our audience;
  * `exp` and `iat` required NumericDates, `nbf` optional; {@link checkTimes}; `exp` after `iat`
  * and lifetime within the maximum age; `sub`, `client_id`, `jti` non-empty strings; `scope` a
  * string, `roles` an array of strings and `act` a well-formed actor chain when present.
  */
-export function checkClaims(claims: Readonly<Record<string, unknown>>, rules: ClaimRules, nowSeconds: number): { principal: Principal; times: TokenTimes } {
+export function checkClaims(
+  claims: Readonly<Record<string, unknown>>,
+  rules: ClaimRules,
+  nowSeconds: number,
+  rawToken?: string,
+): { principal: Principal; times: TokenTimes } {
   if (claims['iss'] !== rules.issuer) throw new InvalidTokenError('invalid_issuer', 'The token was not issued by the expected issuer');
   const aud = claims['aud'];
   const audienceOk = typeof aud === 'string' ? aud === rules.audience : Array.isArray(aud) && aud.every((a) => typeof a === 'string') && aud.includes(rules.audience);
@@ -51,7 +68,7 @@ export function checkClaims(claims: Readonly<Record<string, unknown>>, rules: Cl
     throw new InvalidTokenError('invalid_claims', 'The token roles must be an array of strings');
   }
   const actor = claims['act'] === undefined ? undefined : toActor(claims['act'], 1);
-  const principal: Principal = deepFreeze({
+  const principal: Principal = {
     sub,
     clientId,
     scopes: scope ? scope.split(' ').filter((s) => s.length > 0) : [],
@@ -61,7 +78,9 @@ export function checkClaims(claims: Readonly<Record<string, unknown>>, rules: Cl
     tokenId: jti,
     expiresAt: exp,
     claims: claims as Record<string, unknown>,
-  });
+  };
+  if (rawToken !== undefined) Object.defineProperty(principal, RAW_TOKEN, { value: rawToken });
+  deepFreeze(principal);
   return { principal, times };
 }
 

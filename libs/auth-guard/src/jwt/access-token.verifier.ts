@@ -3,7 +3,7 @@ import type { AsymmetricAlgorithm } from '../interfaces/auth-guard-module-option
 import type { Principal } from '../interfaces/principal.interface';
 import type { JwksKeySource } from '../jwks/jwks-key.source';
 import type { VerificationKey } from '../jwks/jwk.importer';
-import { checkClaims, checkTimes, type ClaimRules } from './access-token.claims';
+import { checkClaims, checkTimes, rawTokenSlot, type ClaimRules } from './access-token.claims';
 import { parseCompactJws, type ParsedJws } from './compact-jws.parser';
 import { checkJoseHeader } from './jose-header.rules';
 import { VerifiedTokenCache, type VerifiedTokenEntry } from './verified-token.cache';
@@ -25,11 +25,9 @@ export type PreparedToken =
   | { readonly kind: 'parsed'; readonly token: string; readonly jws: ParsedJws; readonly key: VerificationKey }
   | { readonly kind: 'cached'; readonly token: string; readonly entry: VerifiedTokenEntry };
 
-const rawTokens = new WeakMap<Principal, string>();
-
 /** The raw access token a {@link Principal} was verified from (for token exchange). */
 export function rawTokenOf(principal: Principal): string | undefined {
-  return rawTokens.get(principal);
+  return rawTokenSlot(principal);
 }
 
 /**
@@ -98,8 +96,7 @@ export class AccessTokenVerifier {
     if (!key.verify(jws.signingInput, jws.signature)) {
       throw new InvalidTokenError('invalid_signature', 'The token signature is invalid');
     }
-    const { principal, times } = checkClaims(jws.payload, this.options, nowSeconds);
-    rawTokens.set(principal, token);
+    const { principal, times } = checkClaims(jws.payload, this.options, nowSeconds, token);
     this.cache?.set(token, { principal, times, kid: key.kid });
     return principal;
   }

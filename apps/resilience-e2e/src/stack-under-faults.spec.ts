@@ -46,6 +46,8 @@ const PROBES = ['html', 'invalid-json', 'empty', '500', 'slow'] as const;
 /** The guard's JWKS fetch timeout (default) and refetch cooldown (default). */
 const FETCH_TIMEOUT_MS = 3_000;
 const COOLDOWN_MS = 30_000;
+/** How old a pending order must be before orders' reconciler resolves it (well above a placement's duration here). */
+const RECONCILE_AFTER_MS = 3_000;
 
 let s: Stack;
 let warmAt = 0;
@@ -66,7 +68,12 @@ const form = (params: Record<string, string>, headers: Record<string, string> = 
 const noStack = (a: Answer) => expect(a.text).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|\.js:\d+/);
 
 beforeAll(async () => {
-  s = await startStack({ authEnv: { AUTH_KEY_PREPUBLISH_SECONDS: String(PREPUBLISH_SECONDS) }, probes: [...PROBES] });
+  s = await startStack({
+    authEnv: { AUTH_KEY_PREPUBLISH_SECONDS: String(PREPUBLISH_SECONDS) },
+    probes: [...PROBES],
+    // orders' reconciler resolves the orders a lost answer left pending ("nothing lost").
+    ordersEnv: { RECONCILE_INTERVAL_MS: '500', RECONCILE_AFTER_MS: String(RECONCILE_AFTER_MS) },
+  });
   alice = s.user('alice');
   aliceToken = await login(s.auth.url, alice.username, alice.password);
   inventoryReadToken = await clientToken(s.auth.url, s.client('orders-service'), 'inventory', 'inventory:read');
@@ -459,9 +466,9 @@ describe('emergency key removal', () => {
 });
 
 describe('nothing lost', () => {
-  it('a stream of concurrent orders while auth is stopped and restarted, inventory answers 5xx and orders’ database is cut: every order has its active reservation and every active reservation its order', async () => {
+  it('a stream of concurrent orders while auth is stopped and restarted, inventory answers 5xx, orders’ database is cut and inventory’s answers are lost: every order has its active reservation and every active reservation its order', async () => {
     // One token per order: each needs its own exchange at auth (exchanges are cached per subject token).
-    const tokens = await pool(4, Array.from({ length: 60 }, () => () => login(s.auth.url, alice.username, alice.password)));
+    const tokens = await pool(4, Array.from({ length: 80 }, () => () => login(s.auth.url, alice.username, alice.password)));
     const answers: Answer[] = [];
     let done = false;
     let next = 0;
@@ -482,6 +489,12 @@ describe('nothing lost', () => {
       }),
     );
     await sleep(200);
+    // inventory reserves (or cancels) but its answer never reaches orders: orders retries with the
+    // same Idempotency-Key, cancels by key, or leaves the order pending for its reconciler.
+    s.inventoryProxy.setMode('/inventory/reservations', 'drop-response');
+    await sleep(400);
+    s.inventoryProxy.setMode('/inventory/reservations', 'pass');
+    await sleep(200);
     await s.auth.stop(); // token exchanges fail: nothing may be reserved
     await sleep(300);
     await s.restartAuth();
@@ -498,7 +511,8 @@ describe('nothing lost', () => {
 
     const statuses = answers.map((a) => a.status);
     const counts = statuses.reduce<Record<number, number>>((n, st) => ({ ...n, [st]: (n[st] ?? 0) + 1 }), {});
-    console.log(`orders under faults: ${JSON.stringify(counts)}`);
+    console.log(`orders under faults: ${JSON.stringify(counts)}; inventory answers dropped: ${s.inventoryProxy.count('/inventory/reservations', 'drop-response')}`);
+    expect(s.inventoryProxy.count('/inventory/reservations', 'drop-response')).toBeGreaterThan(0);
     expect(statuses.filter((st) => st === 0 || st === 500)).toEqual([]);
     expect(counts[201]).toBeGreaterThan(0);
     expect(statuses.some((st) => st === 502 || st === 503)).toBe(true); // the faults did bite
@@ -507,18 +521,23 @@ describe('nothing lost', () => {
     const db = new Client({ connectionString: s.db.url });
     await db.connect();
     try {
+      // An order left pending (its outcome unknown to orders) is resolved by orders' reconciler
+      // once older than RECONCILE_AFTER_MS: its reservation cancelled by key, the order failed.
+      const pending = async () => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM orders.orders WHERE status = 'pending'")).rows[0]!.n;
+      await eventually(async () => (await pending()) === 0, RECONCILE_AFTER_MS + 10_000, 250);
+      // Only `reserved` rows are orders (`failed` ones are abandoned intents).
       const orphanOrders = await db.query(
         `SELECT o.id FROM orders.orders o LEFT JOIN inventory.reservations r ON r.id = o.reservation_id
-          WHERE r.id IS NULL OR r.cancelled_at IS NOT NULL`,
+          WHERE o.status = 'reserved' AND (r.id IS NULL OR r.cancelled_at IS NOT NULL)`,
       );
       const orphanReservations = await db.query(
-        `SELECT r.id FROM inventory.reservations r LEFT JOIN orders.orders o ON o.reservation_id = r.id
+        `SELECT r.id FROM inventory.reservations r LEFT JOIN orders.orders o ON o.reservation_id = r.id AND o.status = 'reserved'
           WHERE r.cancelled_at IS NULL AND o.id IS NULL`,
       );
       expect(orphanOrders.rows).toEqual([]);
       expect(orphanReservations.rows).toEqual([]);
       const placed = answers.filter((a) => a.status === 201).map((a) => (a.json as { id: string }).id);
-      const stored = await db.query<{ id: string }>('SELECT id FROM orders.orders WHERE id = ANY($1::uuid[])', [placed]);
+      const stored = await db.query<{ id: string }>("SELECT id FROM orders.orders WHERE id = ANY($1::uuid[]) AND status = 'reserved'", [placed]);
       expect(stored.rows).toHaveLength(placed.length); // every 201 is stored
       const stock = await db.query<{ consistent: boolean }>(
         `SELECT i.available + COALESCE((SELECT sum(quantity) FROM inventory.reservations r WHERE r.sku = i.sku AND r.cancelled_at IS NULL), 0) = 100 AS consistent

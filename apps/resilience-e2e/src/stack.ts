@@ -27,6 +27,8 @@ export interface StackOptions {
   authEnv?: NodeJS.ProcessEnv;
   /** Names of extra inventory processes whose JWKS goes through `/p/<name>` of the JWKS proxy. */
   probes?: string[];
+  /** Extra environment of orders (e.g. RECONCILE_INTERVAL_MS, RECONCILE_AFTER_MS). */
+  ordersEnv?: NodeJS.ProcessEnv;
 }
 
 export interface Stack {
@@ -92,6 +94,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...business('orders', 'orders-service'),
     DATABASE_URL: via(ordersDb),
     INVENTORY_URL: inventoryProxy.url,
+    ...options.ordersEnv,
   });
   await inventory.start();
   const probes = new Map<string, ServiceProcess>();

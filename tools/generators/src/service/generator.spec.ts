@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { parse, parseAllDocuments } from 'yaml';
@@ -60,7 +60,7 @@ describe('service generator (in-memory tree seeded with the repository files)', 
         'src/app.module.ts',
         'src/config/shipping.config.ts',
         'src/config/config.module.ts',
-        'src/persistence/persistence.module.ts',
+        'src/config/shipping.config.spec.ts',
         'src/persistence/migrations/001_items.ts',
         'src/persistence/migrations/index.ts',
         'src/items/items.controller.ts',
@@ -69,15 +69,19 @@ describe('service generator (in-memory tree seeded with the repository files)', 
         'src/health/health.controller.ts',
         'src/testing/shipping-test-app.ts',
         'test/shipping.spec.ts',
+        'test/observability.spec.ts',
+        'test/process.spec.ts',
       ]) {
         expect(tree.exists(`apps/shipping/${file}`)).toBe(true);
       }
+      // service-kit's DatabaseModule replaced the per-app persistence module.
+      expect(tree.exists('apps/shipping/src/persistence/persistence.module.ts')).toBe(false);
       const manifest = JSON.parse(read(tree, 'apps/shipping/package.json'));
       expect(manifest).toMatchObject({
         name: '@service-trust/shipping',
         scripts: { build: 'tsc -b tsconfig.app.json' },
         dependencies: { '@service-trust/auth-guard': '*', '@service-trust/service-kit': '*' },
-        nx: { tags: ['scope:shipping', 'type:app'] },
+        nx: { tags: ['scope:shipping', 'type:app'], targets: { test: { dependsOn: ['^build', 'build'] } } },
       });
       expect(read(tree, 'apps/shipping/jest.config.ts')).toContain("preset: '../../jest.preset.js'");
       expect(read(tree, 'apps/shipping/src/app.module.ts')).toContain("export const SHIPPING_AUDIENCE = 'shipping';");
@@ -86,8 +90,49 @@ describe('service generator (in-memory tree seeded with the repository files)', 
       expect(read(tree, 'apps/shipping/src/persistence/migrations/001_items.ts')).toContain('CREATE TABLE shipping.items');
       expect(read(tree, 'apps/shipping/src/persistence/migrations/index.ts')).toContain("SHIPPING_SCHEMA = 'shipping'");
       expect(read(tree, 'apps/shipping/test/shipping.spec.ts')).toContain("from '@service-trust/auth-guard/testing'");
+      expect(read(tree, 'apps/shipping/test/process.spec.ts')).toContain("SERVICE_CLIENT_ID: 'shipping-service'");
+      expect(read(tree, 'apps/shipping/src/config/shipping.config.spec.ts')).toContain('port: 3003,');
       // No template leftovers.
       for (const file of tree.listChanges().map((c) => c.path)) expect(read(tree, file)).not.toMatch(/<%|%>|__name__/);
+    });
+
+    it('builds the app as inventory does: DatabaseModule, observability, guard hooks, LOG_LEVEL, service-kit health and test app', () => {
+      const appModule = read(tree, 'apps/shipping/src/app.module.ts');
+      expect(appModule).toContain('DatabaseModule.forRoot({ url: config.databaseUrl, schema: SHIPPING_SCHEMA, migrations: SHIPPING_MIGRATIONS })');
+      expect(appModule).toContain('ObservabilityModule.forRoot({ service: SHIPPING_AUDIENCE, description: DESCRIPTION, metrics })');
+      expect(appModule).toContain('hooks: authGuardHooks(metrics)');
+      expect(appModule).toContain('controllers: [ItemsController, WhoAmIController, HealthController]');
+      expect(read(tree, 'apps/shipping/src/main.ts')).toContain('createServiceApp(AppModule.forRoot(config), { logger: loadLogLevel() })');
+      expect(read(tree, 'apps/shipping/src/health/health.controller.ts')).toMatch(/@Public\(\)\s*@Controller\('health'\)\s*export class HealthController extends ServiceHealthController/);
+      expect(read(tree, 'apps/shipping/src/items/items.controller.ts')).toMatch(/@ApiBearerProtected\('shipping:read'\)\s*@RequireScopes\('shipping:read'\)/);
+      expect(read(tree, 'apps/shipping/src/whoami/whoami.controller.ts')).toContain('@ApiBearerProtected()');
+      const testApp = read(tree, 'apps/shipping/src/testing/shipping-test-app.ts');
+      expect(testApp).toContain('startTestApp(AppModule.forRoot(config), options)');
+      expect(testApp).toContain("export { request } from '@service-trust/service-kit/testing';");
+    });
+
+    it('imports only what the libraries export and files it generates', () => {
+      const exported = (lib: string) => repoFile(`libs/${lib}/index.ts`);
+      const libraries: Record<string, string> = {
+        '@service-trust/service-kit': exported('service-kit/src'),
+        '@service-trust/service-kit/testing': exported('service-kit/src/testing'),
+        '@service-trust/auth-guard': exported('auth-guard/src'),
+        '@service-trust/auth-guard/testing': exported('auth-guard/src/testing'),
+      };
+      const sources = tree.listChanges().filter((c) => c.path.startsWith('apps/shipping/') && c.path.endsWith('.ts'));
+      expect(sources.length).toBeGreaterThan(10);
+      for (const { path } of sources) {
+        for (const [, names, from] of read(tree, path).matchAll(/^(?:import|export) (?:type )?\{([^}]*)\} from '([^']+)';$/gm)) {
+          if (from!.startsWith('.')) {
+            const target = join(dirname(path), from!);
+            expect([path, from, tree.exists(`${target}.ts`) || tree.exists(`${target}/index.ts`)]).toEqual([path, from, true]);
+          } else if (from! in libraries) {
+            for (const name of names!.split(',').map((n) => n.trim().replace(/^type /, '')).filter(Boolean)) {
+              expect([path, from, name, new RegExp(`\\b${name}\\b`).test(libraries[from!]!)]).toEqual([path, from, name, true]);
+            }
+          }
+        }
+      }
     });
 
     it("adds the audience's scopes as the last entry of SCOPES_BY_AUDIENCE", () => {

@@ -225,10 +225,15 @@ describe('service generator (in-memory tree seeded with the repository files)', 
     });
   });
 
+  it('refuses a directory outside apps/<folder>, which the npm workspaces would not cover', async () => {
+    await expect(serviceGenerator(tree, { name: 'shipping', directory: 'apps/backoffice/shipping' })).rejects.toThrow(/must be apps\/<folder>/);
+    await expect(serviceGenerator(tree, { name: 'shipping', directory: 'services/shipping' })).rejects.toThrow(/must be apps\/<folder>/);
+  });
+
   it('spells a kebab-case name for each place: quoted key, snake_case schema, UPPER_SNAKE port variable', async () => {
-    await serviceGenerator(tree, { name: 'fulfilment-center', port: 3100, directory: 'apps/backoffice/fulfilment-center' });
-    const root = 'apps/backoffice/fulfilment-center';
-    expect(read(tree, `${root}/jest.config.ts`)).toContain("preset: '../../../jest.preset.js'");
+    await serviceGenerator(tree, { name: 'fulfilment-center', port: 3100, directory: 'apps/fulfilment' });
+    const root = 'apps/fulfilment';
+    expect(read(tree, `${root}/jest.config.ts`)).toContain("preset: '../../jest.preset.js'");
     expect(read(tree, `${root}/src/app.module.ts`)).toContain("FULFILMENT_CENTER_AUDIENCE = 'fulfilment-center'");
     expect(read(tree, `${root}/src/config/fulfilment-center.config.ts`)).toContain('export function loadFulfilmentCenterConfig(');
     expect(read(tree, `${root}/src/persistence/migrations/001_items.ts`)).toContain('CREATE TABLE fulfilment_center.items');

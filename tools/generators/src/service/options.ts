@@ -18,6 +18,10 @@ export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): No
   const scope = npmScope(tree);
   const projectName = `${scope}/${name}`;
   const directory = (schema.directory ?? joinPathFragments('apps', name)).replace(/\/+$/, '');
+  if (!/^apps\/[a-z0-9][a-z0-9-]*$/.test(directory)) {
+    // The npm workspaces (root package.json) cover apps/*: a project elsewhere would get no tags and no targets.
+    throw new Error(`--directory "${directory}" must be apps/<folder> (one level under apps/, covered by the npm workspaces).`);
+  }
   for (const [project, root] of workspaceProjects(tree)) {
     if (project === projectName || project === name || root === directory) {
       throw new Error(`A project "${project}" exists already at ${root}: choose another service name or directory.`);

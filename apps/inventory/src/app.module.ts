@@ -36,6 +36,8 @@ export class AppModule {
           issuer: config.auth.issuer,
           audience: INVENTORY_AUDIENCE,
           jwksUri: config.auth.jwksUri,
+          jwksCacheMaxAgeSeconds: config.auth.jwksCacheMaxAgeSeconds,
+          jwksRefetchCooldownSeconds: config.auth.jwksRefetchCooldownSeconds,
           client: { ...config.client, tokenUrl: config.auth.tokenUrl },
           hooks: authGuardHooks(metrics),
         }),

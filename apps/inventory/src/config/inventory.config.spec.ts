@@ -26,6 +26,14 @@ describe('loadInventoryConfig', () => {
     });
   });
 
+  it('passes the JWKS cache settings to the guard when given, and refuses nonsense naming the variable', () => {
+    const config = loadInventoryConfig({ ...valid, AUTH_JWKS_CACHE_MAX_AGE_SECONDS: '60', AUTH_JWKS_REFETCH_COOLDOWN_SECONDS: '5' });
+    expect(config.auth).toMatchObject({ jwksCacheMaxAgeSeconds: 60, jwksRefetchCooldownSeconds: 5 });
+    expect(loadInventoryConfig(valid).auth.jwksCacheMaxAgeSeconds).toBeUndefined();
+    expect(() => loadInventoryConfig({ ...valid, AUTH_JWKS_CACHE_MAX_AGE_SECONDS: 'soon' })).toThrow(/AUTH_JWKS_CACHE_MAX_AGE_SECONDS/);
+    expect(() => loadInventoryConfig({ ...valid, AUTH_JWKS_REFETCH_COOLDOWN_SECONDS: '0' })).toThrow(/AUTH_JWKS_REFETCH_COOLDOWN_SECONDS/);
+  });
+
   it('reads secrets from NAME_FILE', () => {
     const dir = mkdtempSync(join(tmpdir(), 'inventory-config-'));
     writeFileSync(join(dir, 'secret'), 'from-file\n');

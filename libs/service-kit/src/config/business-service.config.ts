@@ -18,6 +18,8 @@ const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
  * | `AUTH_JWKS_URI` | `<AUTH_ISSUER>/.well-known/jwks.json` |
  * | `AUTH_TOKEN_URL` | `<AUTH_ISSUER>/oauth/token` |
  * | `SERVICE_CLIENT_ID`, `SERVICE_CLIENT_SECRET` (secret) | required |
+ * | `AUTH_JWKS_CACHE_MAX_AGE_SECONDS` | the guard's default (300): how long fetched keys are trusted before a refresh; bounds how fast an emergency key revocation reaches this service |
+ * | `AUTH_JWKS_REFETCH_COOLDOWN_SECONDS` | the guard's default (30): least time between two JWKS fetches |
  */
 export function businessServiceEnvironment(defaultPort: number) {
   return z.object({
@@ -31,6 +33,8 @@ export function businessServiceEnvironment(defaultPort: number) {
     AUTH_TOKEN_URL: httpUrl().optional(),
     SERVICE_CLIENT_ID: z.string({ error: "is required: this service's client_id at the auth service" }).min(1),
     SERVICE_CLIENT_SECRET: z.string({ error: "is required: this service's client secret (or SERVICE_CLIENT_SECRET_FILE)" }).min(1),
+    AUTH_JWKS_CACHE_MAX_AGE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1).max(86_400).optional(),
+    AUTH_JWKS_REFETCH_COOLDOWN_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1).max(3600).optional(),
   });
 }
 
@@ -47,6 +51,10 @@ export interface BusinessServiceConfig {
     readonly issuer: string;
     readonly jwksUri: string;
     readonly tokenUrl: string;
+    /** Absent: the guard's default. */
+    readonly jwksCacheMaxAgeSeconds?: number;
+    /** Absent: the guard's default. */
+    readonly jwksRefetchCooldownSeconds?: number;
   };
   /** This service's own credentials at the issuer (outbound calls). */
   readonly client: { readonly clientId: string; readonly clientSecret: string };
@@ -63,6 +71,8 @@ export function toBusinessServiceConfig(env: z.infer<ReturnType<typeof businessS
       issuer,
       jwksUri: env.AUTH_JWKS_URI ?? `${issuer}/.well-known/jwks.json`,
       tokenUrl: env.AUTH_TOKEN_URL ?? `${issuer}/oauth/token`,
+      jwksCacheMaxAgeSeconds: env.AUTH_JWKS_CACHE_MAX_AGE_SECONDS,
+      jwksRefetchCooldownSeconds: env.AUTH_JWKS_REFETCH_COOLDOWN_SECONDS,
     },
     client: { clientId: env.SERVICE_CLIENT_ID, clientSecret: env.SERVICE_CLIENT_SECRET },
   };

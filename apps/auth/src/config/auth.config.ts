@@ -30,6 +30,7 @@ export const authEnvironment = z
     AUTH_RATE_LIMIT_WINDOW_SECONDS: seconds(60),
     AUTH_LOGIN_CLIENT_ID: z.string().min(1).default('orders-web'),
     DEMO_IDENTITIES_FILE: z.string().default('config/demo-identities.json'),
+    AUTH_IDENTITIES_FILE: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     if (!env.AUTH_SIGNING_KEY_FILE && !env.AUTH_KEY_ENCRYPTION_KEY) {
@@ -72,7 +73,10 @@ export interface AuthConfig {
   readonly ttl: { readonly user: number; readonly service: number; readonly refresh: number };
   readonly rateLimit: { readonly limit: number; readonly windowSeconds: number };
   readonly loginClientId: string;
+  /** Demo users and clients, loaded only outside production (when no identities file is given). */
   readonly demoIdentitiesFile: string;
+  /** The deployer's users and clients, loaded at start in any environment (same shape). */
+  readonly identitiesFile?: string;
 }
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
@@ -95,5 +99,6 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
     rateLimit: { limit: e.AUTH_RATE_LIMIT, windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS },
     loginClientId: e.AUTH_LOGIN_CLIENT_ID,
     demoIdentitiesFile: e.DEMO_IDENTITIES_FILE,
+    identitiesFile: e.AUTH_IDENTITIES_FILE,
   };
 }

@@ -8,9 +8,11 @@ import { UserRepository } from '../users/user.repository';
 import { demoIdentitiesSchema } from './demo-identities';
 
 /**
- * Outside production, loads the demo users and clients from `DEMO_IDENTITIES_FILE` at start,
- * so a fresh stack can be tried at once. In production it does nothing: identities are
- * provisioned by the deployer.
+ * Provisions users and clients at start from a JSON file (see demo-identities.ts for its shape):
+ * `AUTH_IDENTITIES_FILE` when set, in any environment (the deployer's file, e.g. a mounted
+ * secret); otherwise, outside production only, the public demo identities of
+ * `DEMO_IDENTITIES_FILE`, so a fresh stack can be tried at once. In production without
+ * `AUTH_IDENTITIES_FILE` it loads nothing.
  */
 @Injectable()
 export class DemoIdentitiesSeeder implements OnApplicationBootstrap {
@@ -24,21 +26,22 @@ export class DemoIdentitiesSeeder implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.production) return;
-    const file = this.config.demoIdentitiesFile;
+    const variable = this.config.identitiesFile ? 'AUTH_IDENTITIES_FILE' : 'DEMO_IDENTITIES_FILE';
+    const file = this.config.identitiesFile ?? (this.config.production ? undefined : this.config.demoIdentitiesFile);
+    if (file === undefined) return;
     const raw = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new Error(`DEMO_IDENTITIES_FILE: cannot read ${file} (${error.code ?? error.message})`);
+      throw new Error(`${variable}: cannot read ${file} (${error.code ?? error.message})`);
     });
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch {
-      throw new Error(`DEMO_IDENTITIES_FILE: ${file} is not valid JSON`);
+      throw new Error(`${variable}: ${file} is not valid JSON`);
     }
     const parsed = demoIdentitiesSchema.safeParse(json);
     if (!parsed.success) {
       const where = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      throw new Error(`DEMO_IDENTITIES_FILE: ${file} is invalid: ${where}`);
+      throw new Error(`${variable}: ${file} is invalid: ${where}`);
     }
     for (const user of parsed.data.users) {
       const existing = await this.users.findByUsername(user.username);
@@ -59,6 +62,6 @@ export class DemoIdentitiesSeeder implements OnApplicationBootstrap {
         mayExchangeFor: client.may_exchange_for,
       });
     }
-    this.logger.log(`Loaded ${parsed.data.users.length} demo users and ${parsed.data.clients.length} demo clients from ${file}`);
+    this.logger.log(`Loaded ${parsed.data.users.length} users and ${parsed.data.clients.length} clients from ${variable}`);
   }
 }

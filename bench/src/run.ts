@@ -110,7 +110,7 @@ async function main(): Promise<void> {
       if (settings.stackCommand !== 'npm') failures.push(`stack: ${(error as Error).stack ?? String(error)}`);
       else {
         // `npm start` builds first; a workspace that does not build right now must not cost the run.
-        const reason = (error as Error).message.split('\n').filter((l) => /error|failed/i.test(l)).slice(0, 3).join(' ');
+        const reason = (error as Error).message.split('\n').filter((l) => /error|failed/i.test(l)).slice(0, 3).join(' ').slice(0, 300);
         notes.push(`\`npm start\` did not bring the stack up (${reason || 'see the log'}); the stack was started with its launcher (node tools/stack/start.ts) on the built services instead.`);
         log('  npm start failed; retrying with the launcher');
         try {

@@ -93,7 +93,7 @@ export async function benchStack(settings: Settings, log: (line: string) => void
     clearInterval(watcher);
     log(`  ${command}: up in ${(readyMs / 1000).toFixed(1)} s`);
     const pids = servicePids(launcher.process.pid!);
-    const launcherPid = descendants(launcher.process.pid!).find((p) => p.cmdline.includes('tools/stack/start.ts'))?.pid ?? launcher.process.pid!;
+    const launcherPid = launcherNode(launcher.process.pid!)?.pid ?? launcher.process.pid!;
     await sleep(settings.smoke ? 500 : 3_000);
     const idleRssMiB = sampleRss(pids);
     const launcherIdle = rssMiB(launcherPid);
@@ -213,6 +213,11 @@ export async function benchStack(settings: Settings, log: (line: string) => void
   }
 }
 
+/** The node process running tools/stack/start.ts (under npm, not the `sh -c` that started it). */
+function launcherNode(root: number): { pid: number; cmdline: string } | undefined {
+  return descendants(root).find((p) => p.cmdline.includes('tools/stack/start.ts') && !p.cmdline.includes('&&'));
+}
+
 function servicePids(root: number): Record<ServiceName, number | undefined> {
   const all = descendants(root);
   const find = (name: ServiceName) => all.find((p) => p.cmdline.includes(`apps/${name}/dist/main.js`))?.pid;
@@ -238,7 +243,7 @@ async function stopTree(launcher: ReturnType<typeof track>): Promise<void> {
   const pid = launcher.process.pid;
   if (!pid) return;
   const tree = descendants(pid);
-  const node = tree.find((p) => p.cmdline.includes('tools/stack/start.ts'));
+  const node = launcherNode(pid);
   if (node) process.kill(node.pid, 'SIGTERM');
   else launcher.process.kill('SIGTERM');
   const timer = setTimeout(() => {

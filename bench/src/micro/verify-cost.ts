@@ -30,40 +30,39 @@ function medianOf(values: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function rateSync(seconds: number, reps: number, op: () => unknown): number {
-  for (let i = 0; i < 50; i++) op(); // warm-up
-  const rates: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const end = performance.now() + seconds * 1000;
-    let count = 0;
-    const start = performance.now();
-    let now = start;
-    while (now < end) {
-      for (let i = 0; i < 16; i++) op();
-      count += 16;
-      now = performance.now();
+type Op = () => unknown;
+
+/** One timed slice of `op` (ops/s); async ops are awaited one after another. */
+async function slice(seconds: number, op: Op, isAsync: boolean): Promise<number> {
+  const end = performance.now() + seconds * 1000;
+  let count = 0;
+  const start = performance.now();
+  let now = start;
+  while (now < end) {
+    for (let i = 0; i < 16; i++) {
+      if (isAsync) await op();
+      else op();
     }
-    rates.push(count / ((now - start) / 1000));
+    count += 16;
+    now = performance.now();
   }
-  return medianOf(rates);
+  return count / ((now - start) / 1000);
 }
 
-async function rateAsync(seconds: number, reps: number, op: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 50; i++) await op();
-  const rates: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const end = performance.now() + seconds * 1000;
-    let count = 0;
-    const start = performance.now();
-    let now = start;
-    while (now < end) {
-      for (let i = 0; i < 16; i++) await op();
-      count += 16;
-      now = performance.now();
-    }
-    rates.push(count / ((now - start) / 1000));
+/**
+ * Measures every op `reps` times in interleaved rounds (so a busy moment of a shared machine hits
+ * all of them alike) and keeps the median rate of each.
+ */
+async function rates(seconds: number, reps: number, ops: Record<string, { op: Op; isAsync?: boolean }>): Promise<Record<string, number>> {
+  const samples: Record<string, number[]> = {};
+  for (const [name, { op }] of Object.entries(ops)) {
+    for (let i = 0; i < 50; i++) await op(); // warm-up
+    samples[name] = [];
   }
-  return medianOf(rates);
+  for (let r = 0; r < reps; r++) {
+    for (const [name, { op, isAsync }] of Object.entries(ops)) samples[name]!.push(await slice(seconds, op, isAsync ?? false));
+  }
+  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, medianOf(values)]));
 }
 
 function keySource(jwksUri: string): JwksKeySource {
@@ -110,27 +109,30 @@ async function main(): Promise<void> {
       const pem = key.publicKey.export({ type: 'spki', format: 'pem' }) as string;
       const jwtOptions = { algorithms: [alg as jsonwebtoken.Algorithm], issuer, audience: AUDIENCE };
 
-      const row: Record<string, number | null> = {};
-      row['raw node:crypto verify'] = rateSync(seconds, reps, () => verify(digest, input, verifyKey, signature));
-      row['project verifier (all checks)'] = rateSync(seconds, reps, () => finishSync(plain, token));
-      row['project verifier, cached token'] = rateSync(seconds, reps, () => finishSync(cached, token));
-      row['jose jwtVerify (KeyObject)'] = await rateAsync(seconds, reps, () => jwtVerify(token, key.publicKey, { issuer, audience: AUDIENCE, algorithms: [alg] }));
-      if (alg === 'EdDSA') {
-        row['jsonwebtoken (KeyObject)'] = null;
-        row['jsonwebtoken (PEM string)'] = null;
-      } else {
-        row['jsonwebtoken (KeyObject)'] = rateSync(seconds, reps, () => jsonwebtoken.verify(token, key.publicKey, jwtOptions));
-        row['jsonwebtoken (PEM string)'] = rateSync(seconds, reps, () => jsonwebtoken.verify(token, pem, jwtOptions));
+      const ops: Record<string, { op: Op; isAsync?: boolean }> = {
+        'raw node:crypto verify': { op: () => verify(digest, input, verifyKey, signature) },
+        'project verifier (all checks)': { op: () => finishSync(plain, token) },
+        'project verifier, cached token': { op: () => finishSync(cached, token) },
+        'jose jwtVerify (KeyObject)': { op: () => jwtVerify(token, key.publicKey, { issuer, audience: AUDIENCE, algorithms: [alg] }), isAsync: true },
+      };
+      if (alg !== 'EdDSA') {
+        ops['jsonwebtoken (KeyObject)'] = { op: () => jsonwebtoken.verify(token, key.publicKey, jwtOptions) };
+        ops['jsonwebtoken (PEM string)'] = { op: () => jsonwebtoken.verify(token, pem, jwtOptions) };
       }
-      verifyResult[alg] = row;
+      const measured = await rates(seconds, reps, ops);
+      verifyResult[alg] = {
+        ...measured,
+        ...(alg === 'EdDSA' ? { 'jsonwebtoken (KeyObject)': null, 'jsonwebtoken (PEM string)': null } : {}),
+      };
 
       const claims = accessClaims(issuer, AUDIENCE);
-      signResult[alg] = {
-        'raw node:crypto sign': rateSync(seconds, reps, () => sign(digest, input, signKey)),
-        'jose SignJWT (KeyObject)': await rateAsync(seconds, reps, () =>
-          new SignJWT(claims).setProtectedHeader({ alg, kid: key.kid, typ: 'at+jwt' }).sign(key.privateKey),
-        ),
-      };
+      signResult[alg] = await rates(seconds, reps, {
+        'raw node:crypto sign': { op: () => sign(digest, input, signKey) },
+        'jose SignJWT (KeyObject)': {
+          op: () => new SignJWT(claims).setProtectedHeader({ alg, kid: key.kid, typ: 'at+jwt' }).sign(key.privateKey),
+          isAsync: true,
+        },
+      });
     }
 
     const coldFetchMs: number[] = [];

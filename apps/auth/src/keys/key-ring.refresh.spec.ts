@@ -30,7 +30,9 @@ describe('KeyRingService refresh while the database does not answer', () => {
     clock.advance(KEY_REFRESH_MS / 1000);
     const started = performance.now();
     const jwks = await ring.jwks();
-    expect(performance.now() - started).toBeLessThan(JWKS_REFRESH_WAIT_MS + 400);
+    // The re-read hangs until released below: any bound proves the JWKS does not wait for it. The
+    // margin is wide so a loaded machine does not fail the test.
+    expect(performance.now() - started).toBeLessThan(JWKS_REFRESH_WAIT_MS + 2_000);
     expect(jwks.keys.map((k: JWK) => k.kid)).toEqual([key.kid]);
     release!(); // the re-read fails: the keys stay
     await new Promise((done) => setImmediate(done));

@@ -63,7 +63,7 @@ export class PinnedKeySource implements KeySource {
     } catch {
       throw fail('is not a PEM private key.');
     }
-    if (!/-----BEGIN PRIVATE KEY-----/.test(pem)) throw fail('must be a PKCS#8 PEM ("BEGIN PRIVATE KEY").');
+    if (!/-{5}BEGIN PRIVATE KEY-{5}/.test(pem)) throw fail('must be a PKCS#8 PEM ("BEGIN PRIVATE KEY").');
     if (!FITS[this.alg](keyObject)) throw fail(`does not fit AUTH_SIGNING_ALG=${this.alg}: it must hold ${REQUIREMENT[this.alg]}.`);
     const privateKey = await importPKCS8(pem, this.alg).catch(() => {
       throw fail(`cannot be imported for ${this.alg}.`);

@@ -1,27 +1,12 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createTestDatabase } from '@service-trust/service-kit/testing';
+import { createTestDatabase, startServiceProcess } from '@service-trust/service-kit/testing';
 import { freePort } from '../src/testing/auth-test-app';
 
 const MAIN = join(__dirname, '../dist/main.js');
 
-/**
- * Runs the built service as a process; `exited` resolves with its exit code. Nest re-raises the
- * signal once it has shut down, so an exit by SIGTERM after a clean drain counts as 0.
- */
-function run(env: Record<string, string>, whileRunning?: (port: number) => Promise<void>, port = 0) {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: join(__dirname, '../../..'),
-    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal === 'SIGTERM' ? 0 : code)));
-  return { child, exited, output: () => output, whileRunning };
-}
+const ROOT = join(__dirname, '../../..');
+const run = (env: Record<string, string>, port = 0) => startServiceProcess(MAIN, { PORT: String(port), ...env }, ROOT);
 
 describe('the auth process', () => {
   it('refuses to start on invalid configuration, naming the variable', async () => {
@@ -41,7 +26,7 @@ describe('the auth process', () => {
     const db = await createTestDatabase('postgres');
     try {
       const port = await freePort();
-      const proc = run({ DATABASE_URL: db.url, AUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), NODE_ENV: 'production' }, undefined, port);
+      const proc = run({ DATABASE_URL: db.url, AUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), NODE_ENV: 'production' }, port);
       const base = `http://127.0.0.1:${port}`;
       const deadline = Date.now() + 20_000;
       while ((await fetch(`${base}/health/ready`).then((r) => r.status, () => 0)) !== 200) {

@@ -1,17 +1,8 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { startServiceProcess } from '@service-trust/service-kit/testing';
 
 const MAIN = join(__dirname, '../dist/main.js');
 const VALID = { DATABASE_URL: 'postgres://127.0.0.1:1/none', SERVICE_CLIENT_ID: 'orders-service', SERVICE_CLIENT_SECRET: 'x' };
-
-/** Runs the built service with `env` only; resolves its exit code and everything it printed. */
-function run(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
-}
 
 describe('the orders process', () => {
   it.each([
@@ -20,9 +11,9 @@ describe('the orders process', () => {
     ['AUTH_ISSUER', { ...VALID, AUTH_ISSUER: 'not a url' }],
     ['LOG_LEVEL', { ...VALID, LOG_LEVEL: 'loud' }],
   ])('refuses to start on an invalid %s, naming it, without a stack trace', async (variable, env) => {
-    const { code, output } = await run(env);
-    expect(code).toBe(1);
-    expect(output).toContain(`${variable}: `);
-    expect(output).not.toMatch(/\n\s+at /);
+    const service = startServiceProcess(MAIN, env);
+    expect(await service.exited).toBe(1);
+    expect(service.output()).toContain(`${variable}: `);
+    expect(service.output()).not.toMatch(/\n\s+at /);
   });
 });

@@ -5,3 +5,4 @@ export {
   type TestDatabaseTarget,
 } from './create-test-database';
 export { startTestApp, request, type TestApp, type TestResponse } from './test-app';
+export { startServiceProcess, type ServiceProcess } from './service-process';

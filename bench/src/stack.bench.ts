@@ -8,13 +8,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { descendants, median, percentile, ROOT, rssMiB, runLoad, sleep, track, waitFor } from './lib/proc';
 import { send, sendJson } from './lib/http';
 import type { Settings } from './settings';
+import { freePort } from '@service-trust/service-kit/testing';
 
 const SERVICES = ['auth', 'orders', 'inventory'] as const;
 type ServiceName = (typeof SERVICES)[number];
@@ -38,16 +38,6 @@ export interface StackResult {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 const secret = (name: string) => `${name}-${randomBytes(18).toString('base64url')}`;
 

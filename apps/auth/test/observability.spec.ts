@@ -7,7 +7,8 @@ import { createServiceApp } from '@service-trust/service-kit';
 import { createTestDatabase, type TestDatabase } from '@service-trust/service-kit/testing';
 import { AppModule } from '../src/app.module';
 import { loadAuthConfig } from '../src/config/auth.config';
-import { freePort, makeTestIdentities, postForm, postJson } from '../src/testing/auth-test-app';
+import { freePort } from '@service-trust/service-kit/testing';
+import { makeTestIdentities, postForm, postJson } from '../src/testing/auth-test-app';
 
 const EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS = 'urn:ietf:params:oauth:token-type:access_token';

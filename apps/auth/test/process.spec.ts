@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createTestDatabase, startServiceProcess } from '@service-trust/service-kit/testing';
-import { freePort } from '../src/testing/auth-test-app';
+import { createTestDatabase, freePort, startServiceProcess } from '@service-trust/service-kit/testing';
 
 const MAIN = join(__dirname, '../dist/main.js');
 

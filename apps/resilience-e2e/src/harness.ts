@@ -11,6 +11,7 @@ import { type IncomingMessage, type Server as HttpServer, type ServerResponse, c
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '@service-trust/service-kit/testing';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const LOOPBACK = '127.0.0.1';
@@ -34,16 +35,6 @@ export function makeIdentities() {
 }
 export type Identities = ReturnType<typeof makeIdentities>;
 
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, LOOPBACK, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 /** A scratch folder removed by {@link cleanup}. */
 export function scratchDir(): string {
@@ -403,3 +394,5 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs: numbe
   }
   throw new Error(`condition not met within ${timeoutMs} ms`);
 }
+
+export { freePort };

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '@service-trust/service-kit/testing';
 
 export const ROOT = resolve(__dirname, '../../..');
 
@@ -44,16 +44,6 @@ export function withoutColor(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return plain;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 /**
  * Runs `npm start`'s launcher (tools/stack/start.ts) on free ports with its own data folder and

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServiceApp } from '@service-trust/service-kit';
+import { freePort } from '@service-trust/service-kit/testing';
 import { AppModule } from '../app.module';
 import { loadAuthConfig } from '../config/auth.config';
 
@@ -69,17 +69,6 @@ export async function startAuthTestApp(databaseUrl: string, env: Record<string, 
   };
 }
 
-/** A TCP port that was free a moment ago (so the issuer URL can be known before listening). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** POSTs a form to the app; returns status, headers and parsed JSON body. */
 export async function postForm(url: string, form: Record<string, string>, headers: Record<string, string> = {}) {

@@ -6,3 +6,4 @@ export {
 } from './create-test-database';
 export { startTestApp, request, type TestApp, type TestResponse } from './test-app';
 export { startServiceProcess, type ServiceProcess } from './service-process';
+export { freePort } from './free-port';

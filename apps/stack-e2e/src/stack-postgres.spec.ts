@@ -1,8 +1,10 @@
 import { createTestDatabase } from '@service-trust/service-kit/testing';
 import { type RunningStack, startStack } from './stack';
 import { stackBehaviour } from './stack.behaviour';
+import { stackObservability } from './stack.observability';
 
-// The same, with every service on one real PostgreSQL database (each in its own schema).
+// The same, with every service on one real PostgreSQL database (each in its own schema), and
+// the logs, request ids and traces across the services.
 describe('the stack on PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let stack: RunningStack;
@@ -16,4 +18,5 @@ describe('the stack on PostgreSQL', () => {
   }, 30_000);
 
   stackBehaviour(() => stack);
+  stackObservability(() => stack);
 });

@@ -1,5 +1,4 @@
-import { createTestDatabase } from '@service-trust/service-kit/testing';
-import { type RunningStack, startStack } from './stack';
+import type { RunningStack } from './stack';
 
 const TRACE_ID = '5c0f4e0a9f1b4c7d8e2a3b4c5d6e7f80';
 
@@ -11,20 +10,13 @@ function serviceLogs(output: string, service: string): Record<string, unknown>[]
     .map((line) => JSON.parse(line.slice(line.indexOf('|') + 2)) as Record<string, unknown>);
 }
 
-// The three services as processes: one request id and one trace across them, and no secret in any log.
-describe('the stack: request ids, traces and logs across services', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let stack: RunningStack;
-  beforeAll(async () => {
-    db = await createTestDatabase('postgres');
-    stack = await startStack({ databaseUrl: db.url });
-  }, 60_000);
-  afterAll(async () => {
-    expect(await stack?.stop()).toBe(0);
-    await db?.drop();
-  }, 30_000);
-
+/**
+ * The three services as processes: one request id and one trace across them, and no secret in
+ * any log. Runs against a stack another spec started, so no second stack is needed.
+ */
+export function stackObservability(getStack: () => RunningStack): void {
   it('follows one order from orders through auth (token exchange) to inventory, and logs no password, secret or token', async () => {
+    const stack = getStack();
     const alice = stack.identities.users.find((u) => u.username === 'alice')!;
     const login = await fetch(`${stack.urls.auth}/auth/login`, {
       method: 'POST',
@@ -58,4 +50,4 @@ describe('the stack: request ids, traces and logs across services', () => {
     for (const secret of secrets) expect(logged).not.toContain(secret);
     expect(logged).not.toMatch(/eyJ[\w-]{5,}\.[\w-]{5,}\./);
   });
-});
+}

@@ -60,7 +60,7 @@ describe('JwtAuthGuard in RPC contexts (token in data.headers.authorization)', (
   it('accepts a valid token and attaches the principal to the RPC context', async () => {
     const token = await issuer.mint({ client_id: 'orders', scope: 'inventory:reserve' });
     const ctx = rpcContext(rpcPayload(token, { sku: 'A-1' }));
-    await expect(guard.canActivate(ctx)).resolves.toBe(true);
+    await expect(Promise.resolve(guard.canActivate(ctx))).resolves.toBe(true);
     expect(principalOf(ctx)).toMatchObject({ clientId: 'orders', scopes: ['inventory:reserve'] });
   });
 
@@ -86,6 +86,6 @@ describe('JwtAuthGuard in RPC contexts (token in data.headers.authorization)', (
   });
 
   it('lets public handlers through without a token', async () => {
-    await expect(guard.canActivate(rpcContext({}, 'ping'))).resolves.toBe(true);
+    expect(guard.canActivate(rpcContext({}, 'ping'))).toBe(true);
   });
 });

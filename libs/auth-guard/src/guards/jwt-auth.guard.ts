@@ -4,11 +4,12 @@ import { toHttpException, toRpcException } from '../errors/auth-error.mapper';
 import { AuthGuardError, InvalidRequestError } from '../errors/auth-guard.error';
 import { callHook } from '../hooks/call-hook';
 import type { AuthGuardHooks } from '../interfaces/auth-guard-hooks.interface';
+import type { Principal } from '../interfaces/principal.interface';
 import { AUTH_GUARD_HOOKS, AUTH_GUARD_OPTIONS } from '../module/auth-guard.constants';
 import type { ResolvedAuthGuardOptions } from '../module/auth-guard-options.schema';
 import { AuthGuardJwtStrategy } from '../passport/jwt-passport.strategy';
 import { extractBearerToken, parseAuthorizationHeader, type BearerRequest } from '../transport/bearer-token.extractor';
-import { enforcePolicy, RoutePolicies } from './access-policy';
+import { enforcePolicy, RoutePolicies, type RoutePolicy } from './access-policy';
 import { attachPrincipal } from './principal.store';
 
 /**
@@ -51,19 +52,36 @@ export class JwtAuthGuard implements CanActivate {
     this.policies = new RoutePolicies(reflector);
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const policy = this.policies.of(context);
     if (policy.isPublic) return true;
     try {
       const token = context.getType() === 'http' ? extractBearerToken(context.switchToHttp().getRequest<BearerRequest>()) : rpcToken(context);
-      const principal = await this.strategy.authenticateToken(token);
-      enforcePolicy(principal, policy);
-      attachPrincipal(context, principal);
-      return true;
+      const principal = this.strategy.authenticateToken(token);
+      // Synchronous when the signing key is already known (every request but the first ones).
+      if (principal instanceof Promise) {
+        return principal
+          .then((verified) => this.admit(verified, policy, context))
+          .catch((error: unknown) => {
+            throw this.failure(error, context);
+          });
+      }
+      return this.admit(principal, policy, context);
     } catch (error) {
-      if (error instanceof AuthGuardError) throw this.reject(error, context);
-      throw error;
+      throw this.failure(error, context);
     }
+  }
+
+  /** Applies the route's policy (throws an {@link AuthGuardError}) and attaches the principal. */
+  private admit(principal: Principal, policy: RoutePolicy, context: ExecutionContext): true {
+    enforcePolicy(principal, policy);
+    attachPrincipal(context, principal);
+    return true;
+  }
+
+  /** The rejection to throw for `error`: guard errors become 400/401/403 (or RPC errors). */
+  private failure(error: unknown, context: ExecutionContext): unknown {
+    return error instanceof AuthGuardError ? this.reject(error, context) : error;
   }
 
   private reject(error: AuthGuardError, context: ExecutionContext): Error {

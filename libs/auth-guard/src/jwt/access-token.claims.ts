@@ -20,15 +20,44 @@ const MAX_STRING_CLAIM = 1024;
 const MAX_ACTOR_DEPTH = 8;
 
 /**
- * The raw token a principal was verified from, as a non-enumerable symbol-keyed slot set before
- * the principal is frozen (invisible to JSON, spreading and equality checks). A slot rather than
- * a WeakMap keyed by every principal, which costs the garbage collector much more.
+ * The principal the verifier builds. The raw token it was verified from is a private field:
+ * invisible to JSON, spreading, `Object.keys` and equality checks, and only readable through
+ * {@link rawTokenSlot}. Every instance has the same shape (`actor` is set, possibly undefined, in
+ * the constructor), which keeps property access on principals monomorphic.
  */
-const RAW_TOKEN = Symbol('service-trust.auth-guard.raw-token');
+class VerifiedPrincipal implements Principal {
+  readonly #rawToken: string | undefined;
+  readonly sub: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly audience: string;
+  readonly actor?: Actor;
+  readonly roles: readonly string[];
+  readonly tokenId: string;
+  readonly expiresAt: number;
+  readonly claims: Readonly<Record<string, unknown>>;
 
-/** The raw token stored on a principal by {@link checkClaims}, if any. */
+  constructor(fields: Principal, rawToken: string | undefined) {
+    this.#rawToken = rawToken;
+    this.sub = fields.sub;
+    this.clientId = fields.clientId;
+    this.scopes = fields.scopes;
+    this.audience = fields.audience;
+    this.actor = fields.actor;
+    this.roles = fields.roles;
+    this.tokenId = fields.tokenId;
+    this.expiresAt = fields.expiresAt;
+    this.claims = fields.claims;
+  }
+
+  static rawTokenOf(principal: Principal): string | undefined {
+    return #rawToken in principal ? (principal as VerifiedPrincipal).#rawToken : undefined;
+  }
+}
+
+/** The raw token a principal built by {@link checkClaims} was verified from, if any. */
 export function rawTokenSlot(principal: Principal): string | undefined {
-  return (principal as { [RAW_TOKEN]?: string })[RAW_TOKEN];
+  return VerifiedPrincipal.rawTokenOf(principal);
 }
 
 /**
@@ -68,20 +97,22 @@ export function checkClaims(
     throw new InvalidTokenError('invalid_claims', 'The token roles must be an array of strings');
   }
   const actor = claims['act'] === undefined ? undefined : toActor(claims['act'], 1);
-  const principal: Principal = {
-    sub,
-    clientId,
-    scopes: scope ? scope.split(' ').filter((s) => s.length > 0) : [],
-    audience: rules.audience,
-    ...(actor ? { actor } : {}),
-    roles: roles ? [...(roles as string[])] : [],
-    tokenId: jti,
-    expiresAt: exp,
-    claims: claims as Record<string, unknown>,
-  };
-  if (rawToken !== undefined) Object.defineProperty(principal, RAW_TOKEN, { value: rawToken });
-  deepFreeze(principal);
-  return { principal, times };
+  deepFreeze(claims);
+  const principal = new VerifiedPrincipal(
+    {
+      sub,
+      clientId,
+      scopes: scopesOf(scope),
+      audience: rules.audience,
+      actor,
+      roles: roles && (roles as string[]).length > 0 ? Object.freeze([...(roles as string[])]) : NONE,
+      tokenId: jti,
+      expiresAt: exp,
+      claims,
+    },
+    rawToken,
+  );
+  return { principal: Object.freeze(principal), times };
 }
 
 /**
@@ -112,6 +143,29 @@ function requiredString(claims: Readonly<Record<string, unknown>>, name: 'sub' |
   return value;
 }
 
+const NONE: readonly string[] = Object.freeze([]);
+const MAX_CACHED_SCOPE_LISTS = 256;
+const scopeLists = new Map<string, readonly string[]>();
+
+/**
+ * The `scope` claim split on spaces, as a frozen array. Frozen arrays can be shared, and tokens
+ * carry few distinct scope strings, so each list is made once (a bounded table, emptied when
+ * full) rather than split on every request.
+ */
+function scopesOf(scope: string | undefined): readonly string[] {
+  if (!scope) return NONE;
+  let list = scopeLists.get(scope);
+  if (!list) {
+    list = Object.freeze(scope.split(' ').filter((s) => s.length > 0));
+    if (scope.length <= MAX_STRING_CLAIM) {
+      if (scopeLists.size >= MAX_CACHED_SCOPE_LISTS) scopeLists.clear();
+      scopeLists.set(scope, list);
+    }
+  }
+  return list;
+}
+
+/** A frozen copy of the `act` chain (each level frozen). */
 function toActor(value: unknown, depth: number): Actor {
   if (depth > MAX_ACTOR_DEPTH || typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidTokenError('invalid_claims', 'The token actor (act) is malformed');
@@ -120,13 +174,14 @@ function toActor(value: unknown, depth: number): Actor {
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_STRING_CLAIM) {
     throw new InvalidTokenError('invalid_claims', 'The token actor (act) has no valid sub');
   }
-  return act === undefined ? { sub } : { sub, act: toActor(act, depth + 1) };
+  return Object.freeze(act === undefined ? { sub } : { sub, act: toActor(act, depth + 1) });
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
+/** Freezes a parsed JSON value and everything in it (a loop over keys, no arrays allocated). */
+function deepFreeze(value: object): void {
+  Object.freeze(value);
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null && !Object.isFrozen(child)) deepFreeze(child);
   }
-  return value;
 }

@@ -47,7 +47,47 @@ describe('AccessTokenVerifier with a frozen clock', () => {
     const principal = await make().verify(token);
     expect(principal.scopes).toEqual(['a', 'b']);
     expect(Object.isFrozen(principal) && Object.isFrozen(principal.claims['extra'])).toBe(true);
+    expect(Object.isFrozen((principal.claims['extra'] as { nested: unknown }).nested)).toBe(true);
+    expect([principal.claims, principal.scopes, principal.roles].every((part) => Object.isFrozen(part))).toBe(true);
     expect(rawTokenOf(principal)).toBe(token);
+    // the raw token is in no visible property: not in JSON, not carried over by a copy
+    expect(JSON.stringify(principal)).not.toContain(token.split('.')[2]);
+    expect(Object.getOwnPropertySymbols(principal)).toEqual([]);
+    expect(rawTokenOf({ ...principal })).toBeUndefined();
+  });
+
+  it('checks each distinct header once, never letting a remembered header excuse a bad one', async () => {
+    const verifier = make();
+    const good = await issuer.mint({ iat: T0, exp: T0 + 60 });
+    await expect(codeOf(verifier.verify(good))).resolves.toBe('ok');
+    await expect(codeOf(verifier.verify(await issuer.mint({ iat: T0, exp: T0 + 60, sub: 'other' })))).resolves.toBe('ok');
+    // a header that fails its rules is refused every time, and never remembered
+    const badTyp = await issuer.mint({ iat: T0, exp: T0 + 60 }, { typ: 'JWT' });
+    await expect(codeOf(verifier.verify(badTyp))).resolves.toBe('invalid_token_type');
+    await expect(codeOf(verifier.verify(badTyp))).resolves.toBe('invalid_token_type');
+    // same header, tampered signature: the remembered header does not skip the signature check
+    await expect(codeOf(verifier.verify(`${good.slice(0, good.lastIndexOf('.'))}.${'A'.repeat(86)}`))).resolves.toBe('invalid_signature');
+    // many distinct headers: the table stays bounded and verification stays correct
+    for (let i = 0; i < 40; i++) {
+      await expect(codeOf(verifier.verify(await issuer.mint({ iat: T0, exp: T0 + 60 }, { 'x-n': i })))).resolves.toBe('ok');
+    }
+    expect((verifier as unknown as { headers: Map<string, unknown> }).headers.size).toBeLessThanOrEqual(16);
+  });
+
+  it('shares one frozen scope list between tokens with the same scope claim', async () => {
+    const verifier = make();
+    const a = await verifier.verify(await issuer.mint({ iat: T0, exp: T0 + 60, scope: 'x y' }));
+    const b = await verifier.verify(await issuer.mint({ iat: T0, exp: T0 + 60, scope: 'x y' }));
+    expect(a.scopes).toEqual(['x', 'y']);
+    expect(b.scopes).toBe(a.scopes);
+    expect(Object.isFrozen(a.scopes)).toBe(true);
+  });
+
+  it('freezes the actor chain of a delegated token', async () => {
+    const token = await issuer.mint({ iat: T0, exp: T0 + 60, act: { sub: 'orders', act: { sub: 'gateway' } } });
+    const principal = await make().verify(token);
+    expect(principal.actor).toEqual({ sub: 'orders', act: { sub: 'gateway' } });
+    expect(Object.isFrozen(principal.actor) && Object.isFrozen(principal.actor?.act)).toBe(true);
   });
 
   describe('verified-token cache', () => {

@@ -5,7 +5,7 @@ import type { JwksKeySource } from '../jwks/jwks-key.source';
 import type { VerificationKey } from '../jwks/jwk.importer';
 import { checkClaims, checkTimes, rawTokenSlot, type ClaimRules } from './access-token.claims';
 import { parseCompactJws, type ParsedJws } from './compact-jws.parser';
-import { checkJoseHeader } from './jose-header.rules';
+import { checkJoseHeader, type CheckedJoseHeader } from './jose-header.rules';
 import { VerifiedTokenCache, type VerifiedTokenEntry } from './verified-token.cache';
 
 /** Settings of an {@link AccessTokenVerifier}. */
@@ -25,6 +25,10 @@ export type PreparedToken =
   | { readonly kind: 'parsed'; readonly token: string; readonly jws: ParsedJws; readonly key: VerificationKey }
   | { readonly kind: 'cached'; readonly token: string; readonly entry: VerifiedTokenEntry };
 
+/** Distinct headers remembered after their checks passed, and the longest one remembered. */
+const MAX_CACHED_HEADERS = 16;
+const MAX_CACHED_HEADER_LENGTH = 512;
+
 /** The raw access token a {@link Principal} was verified from (for token exchange). */
 export function rawTokenOf(principal: Principal): string | undefined {
   return rawTokenSlot(principal);
@@ -41,6 +45,7 @@ export function rawTokenOf(principal: Principal): string | undefined {
  */
 export class AccessTokenVerifier {
   private readonly cache: VerifiedTokenCache | undefined;
+  private readonly headers = new Map<string, { readonly header: Readonly<Record<string, unknown>>; readonly checked: CheckedJoseHeader }>();
   private readonly now: () => number;
 
   constructor(
@@ -67,8 +72,8 @@ export class AccessTokenVerifier {
       if (hit && this.keys.has(hit.kid)) return { kind: 'cached', token, entry: hit };
       if (hit) this.cache.delete(token);
     }
-    const jws = parseCompactJws(token);
-    const header = checkJoseHeader(jws.header, this.options.algorithms);
+    const jws = parseCompactJws(token, (part) => this.headers.get(part)?.header);
+    const header = this.checkHeader(jws);
     const known = this.keys.peek(header.kid);
     if (known) return this.bind(token, jws, header.alg, known);
     return this.keys.getKey(header.kid).then((key) => {
@@ -99,6 +104,22 @@ export class AccessTokenVerifier {
     const { principal, times } = checkClaims(jws.payload, this.options, nowSeconds, token);
     this.cache?.set(token, { principal, times, kid: key.kid });
     return principal;
+  }
+
+  /**
+   * The header rules, applied once per distinct header: every token of one key has the same
+   * first part, so its decoded and checked form is remembered (a few entries; the table is
+   * emptied when full, so headers made up by a client cannot grow it).
+   */
+  private checkHeader(jws: ParsedJws): CheckedJoseHeader {
+    const known = this.headers.get(jws.headerPart);
+    if (known) return known.checked;
+    const checked = checkJoseHeader(jws.header, this.options.algorithms);
+    if (jws.headerPart.length <= MAX_CACHED_HEADER_LENGTH) {
+      if (this.headers.size >= MAX_CACHED_HEADERS) this.headers.clear();
+      this.headers.set(jws.headerPart, { header: Object.freeze(jws.header), checked });
+    }
+    return checked;
   }
 
   private bind(token: string, jws: ParsedJws, alg: AsymmetricAlgorithm, key: VerificationKey): PreparedToken {

@@ -27,12 +27,25 @@ describe('parseCompactJws', () => {
     ['empty header', `.${b64({})}.c2ln`, 'malformed_token'],
     ['padding', `${token()}=`, 'malformed_token'],
     ['standard alphabet', token(undefined, undefined, 'c2+/'), 'malformed_token'],
+    ['inner padding', token(undefined, undefined, 'c2=ln'), 'malformed_token'],
+    ['whitespace', token(undefined, undefined, 'c2 ln'), 'malformed_token'],
+    ['a character outside the alphabet', token(undefined, undefined, 'c2$ln'), 'malformed_token'],
+    ['non-zero padding bits', token(undefined, undefined, 'c2l'), 'malformed_token'],
     ['invalid UTF-8', `${Buffer.from([0xff, 0xfe]).toString('base64url')}.${b64({})}.c2ln`, 'malformed_token'],
     ['header array', token([1]), 'malformed_token'],
     ['payload null', token(undefined, 'null'), 'malformed_token'],
     ['deep nesting', token(undefined, { a: JSON.parse('['.repeat(20) + ']'.repeat(20)) as unknown }), 'malformed_token'],
   ])('rejects %s', (_name, input, code) => {
     expect(codeOf(input)).toBe(code);
+  });
+
+  it('accepts nesting up to the limit, counted past many sibling brackets', () => {
+    const nested = (depth: number) => JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown;
+    // the payload object itself is one level: 15 more arrays reach the limit of 16
+    expect(codeOf(token(undefined, { a: nested(15) }))).toBe('ok');
+    expect(codeOf(token(undefined, { a: nested(16) }))).toBe('malformed_token');
+    // many brackets, shallow: more than the limit in number, never in depth
+    expect(codeOf(token(undefined, { a: Array.from({ length: 40 }, () => [{}]) }))).toBe('ok');
   });
 
   it('does not count brackets inside strings as nesting', () => {

@@ -7,6 +7,8 @@ export const MAX_JSON_DEPTH = 16;
 
 /** A syntactically valid JWS in compact serialization; the signature is not checked yet. */
 export interface ParsedJws {
+  /** The first part as it appears in the token (BASE64URL of the header). */
+  readonly headerPart: string;
   readonly header: Readonly<Record<string, unknown>>;
   readonly payload: Readonly<Record<string, unknown>>;
   /** `BASE64URL(header) || '.' || BASE64URL(payload)` as bytes. */
@@ -14,7 +16,6 @@ export interface ParsedJws {
   readonly signature: Buffer;
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -23,8 +24,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * base64url (no `=`, `+`, `/`, whitespace, or non-zero trailing bits), a header and payload that
  * are UTF-8 JSON objects nested at most {@link MAX_JSON_DEPTH} deep.
  * Throws {@link InvalidTokenError} (`token_too_large` / `malformed_token`).
+ *
+ * `knownHeader` may return the header already decoded from an identical first part (a header
+ * that passed these checks before); it is then not decoded again.
  */
-export function parseCompactJws(token: string): ParsedJws {
+export function parseCompactJws(token: string, knownHeader?: (headerPart: string) => Readonly<Record<string, unknown>> | undefined): ParsedJws {
   if (token.length > MAX_TOKEN_LENGTH) {
     throw new InvalidTokenError('token_too_large', `The token exceeds ${MAX_TOKEN_LENGTH} characters`);
   }
@@ -34,43 +38,41 @@ export function parseCompactJws(token: string): ParsedJws {
     throw malformed('The token is not a compact JWS of three non-empty parts');
   }
   const headerPart = token.slice(0, first);
-  const payloadPart = token.slice(first + 1, second);
-  const signaturePart = token.slice(second + 1);
-  if (!isCanonicalBase64url(headerPart) || !isCanonicalBase64url(payloadPart) || !isCanonicalBase64url(signaturePart)) {
-    throw malformed('The token is not canonical unpadded base64url');
-  }
+  const known = knownHeader?.(headerPart);
+  const headerBytes = known ? undefined : decodeCanonicalBase64url(headerPart);
+  const payloadBytes = decodeCanonicalBase64url(token.slice(first + 1, second));
+  const signature = decodeCanonicalBase64url(token.slice(second + 1));
+  if ((!known && !headerBytes) || !payloadBytes || !signature) throw malformed('The token is not canonical unpadded base64url');
   return {
-    header: decodeJsonObject(headerPart, 'header'),
-    payload: decodeJsonObject(payloadPart, 'payload'),
+    headerPart,
+    header: known ?? decodeJsonObject(headerBytes as Buffer, 'header'),
+    payload: decodeJsonObject(payloadBytes, 'payload'),
     signingInput: Buffer.from(token.slice(0, second), 'latin1'),
-    signature: Buffer.from(signaturePart, 'base64url'),
+    signature,
   };
 }
 
 /**
- * True for unpadded base64url whose length is possible (not 1 mod 4) and whose last character
- * carries no non-zero padding bits, so exactly one string encodes given bytes.
+ * Decodes unpadded base64url, or returns `undefined` unless `part` is the one canonical encoding
+ * of its bytes: only the URL-safe alphabet, no `=`, no whitespace, a possible length (not 1 mod
+ * 4) and no non-zero padding bits in the last character. Node's decoder is lenient (it accepts
+ * both alphabets, padding and whitespace and skips what it cannot read), so the bytes are
+ * encoded again and must give back exactly `part`: one strict check, at the cost of an encode.
  */
+export function decodeCanonicalBase64url(part: string): Buffer | undefined {
+  const bytes = Buffer.from(part, 'base64url');
+  return bytes.length > 0 && bytes.toString('base64url') === part ? bytes : undefined;
+}
+
+/** True for unpadded base64url that is the canonical encoding of its bytes. */
 export function isCanonicalBase64url(part: string): boolean {
-  if (!BASE64URL.test(part)) return false;
-  const rest = part.length % 4;
-  if (rest === 1) return false;
-  if (rest === 0) return true;
-  const last = sextet(part.charCodeAt(part.length - 1));
-  return rest === 2 ? (last & 0x0f) === 0 : (last & 0x03) === 0;
+  return decodeCanonicalBase64url(part) !== undefined;
 }
 
-function sextet(code: number): number {
-  if (code >= 65 && code <= 90) return code - 65; // A-Z
-  if (code >= 97 && code <= 122) return code - 71; // a-z
-  if (code >= 48 && code <= 57) return code + 4; // 0-9
-  return code === 45 ? 62 : 63; // '-' or '_'
-}
-
-function decodeJsonObject(part: string, what: 'header' | 'payload'): Readonly<Record<string, unknown>> {
+function decodeJsonObject(bytes: Buffer, what: 'header' | 'payload'): Readonly<Record<string, unknown>> {
   let text: string;
   try {
-    text = utf8.decode(Buffer.from(part, 'base64url'));
+    text = utf8.decode(bytes);
   } catch {
     throw malformed(`The token ${what} is not UTF-8`);
   }
@@ -87,8 +89,16 @@ function decodeJsonObject(part: string, what: 'header' | 'payload'): Readonly<Re
   return value as Record<string, unknown>;
 }
 
-/** Scans JSON text (outside strings) and tells whether `[`/`{` nesting stays within `max`. */
+/**
+ * Tells whether `[`/`{` nesting (outside strings) stays within `max`. Nesting deeper than `max`
+ * needs more than `max` opening brackets, so text with few of them (every real token) is
+ * accepted after a count with `indexOf`; only the rest is scanned character by character.
+ */
 function withinDepth(text: string, max: number): boolean {
+  let brackets = 0;
+  for (let i = text.indexOf('{'); i >= 0 && brackets <= max; i = text.indexOf('{', i + 1)) brackets++;
+  for (let i = text.indexOf('['); i >= 0 && brackets <= max; i = text.indexOf('[', i + 1)) brackets++;
+  if (brackets <= max) return true;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

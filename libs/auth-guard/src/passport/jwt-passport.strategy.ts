@@ -91,6 +91,7 @@ export class AuthGuardJwtStrategy extends PassportStrategy(Strategy, 'service-tr
         else done(null, asKey(prepared));
       },
     });
+    installSynchronousVerify(this);
   }
 
   /** passport-jwt's verify callback: the "payload" is already the verified principal. */
@@ -109,23 +110,103 @@ export class AuthGuardJwtStrategy extends PassportStrategy(Strategy, 'service-tr
   }
 
   /**
-   * Runs passport's `authenticate` for `token` and resolves the principal, or rejects with an
-   * {@link AuthGuardError} (never anything else).
+   * Authenticates `token` with this strategy and gives the principal, or throws/rejects with an
+   * {@link AuthGuardError} (never anything else). When the key is already known, passport-jwt
+   * completes synchronously and so does this method: no promise is made on that path. A promise
+   * is returned only while the JWKS is being fetched.
+   *
+   * The strategy is driven through passport's strategy protocol, as `passport.authenticate()`
+   * does it (a per-attempt object inheriting from the strategy, given `success`, `fail` and
+   * `error`), but without the middleware around it, which serves sessions, redirects and flash
+   * messages and allocates a dozen closures per request. Under load V8 pretenured some of those
+   * (allocated them straight into the old generation), which tripled the GC work per request.
+   * Here the attempt's actions are methods of a prototype made once, so a request allocates one
+   * small object for them.
    */
-  authenticateToken(token: string): Promise<Principal> {
-    const request: StrategyRequest = { [BEARER_TOKEN]: token };
+  authenticateToken(token: string): Principal | Promise<Principal> {
+    const attempt = Object.create(this.attemptPrototype()) as Attempt;
+    attempt.authenticate({ [BEARER_TOKEN]: token } satisfies StrategyRequest, { session: false });
+    const outcome = attempt.outcome;
+    if (outcome) return unwrap(outcome);
     return new Promise<Principal>((resolve, reject) => {
-      const middleware = this.getPassportInstance().authenticate(
-        'service-trust-jwt',
-        { session: false },
-        (error: unknown, user: Principal | false, info: unknown) => {
-          if (user) resolve(user);
-          else reject(asAuthError(error ?? info));
-        },
-      ) as (req: unknown, res: unknown, next: (error?: unknown) => void) => void;
-      middleware(request, {}, (error?: unknown) => reject(asAuthError(error)));
+      attempt.settle = (result) => {
+        try {
+          resolve(unwrap(result));
+        } catch (error) {
+          reject(error);
+        }
+      };
     });
   }
+
+  private attemptPrototype(): Attempt {
+    return (this.attemptProto ??= Object.create(this, ATTEMPT_ACTIONS) as Attempt);
+  }
+
+  private attemptProto: Attempt | undefined;
+}
+
+/** One authentication attempt: the strategy (by inheritance) plus the outcome it reports. */
+interface Attempt {
+  authenticate(request: StrategyRequest, options: { session: false }): void;
+  outcome?: Outcome;
+  settle?: (outcome: Outcome) => void;
+}
+
+function report(attempt: Attempt, outcome: Outcome): void {
+  if (attempt.outcome) return;
+  attempt.outcome = outcome;
+  attempt.settle?.(outcome);
+}
+
+/** passport's strategy actions (passport-strategy's `success`, `fail`, `error`, `pass`, `redirect`). */
+const ATTEMPT_ACTIONS: PropertyDescriptorMap = {
+  success: {
+    value(this: Attempt, user: Principal | false, info?: unknown) {
+      report(this, user ? { principal: user } : { error: asAuthError(info) });
+    },
+  },
+  fail: {
+    value(this: Attempt, challenge?: unknown) {
+      report(this, { error: asAuthError(challenge) });
+    },
+  },
+  error: {
+    value(this: Attempt, error: unknown) {
+      report(this, { error: asAuthError(error) });
+    },
+  },
+  pass: {
+    value(this: Attempt) {
+      report(this, { error: asAuthError(undefined) });
+    },
+  },
+  redirect: {
+    value(this: Attempt) {
+      report(this, { error: asAuthError(undefined) });
+    },
+  },
+};
+
+type Outcome = { readonly principal: Principal; readonly error?: undefined } | { readonly principal?: undefined; readonly error: AuthGuardError };
+
+function unwrap(outcome: Outcome): Principal {
+  if (outcome.error) throw outcome.error;
+  return outcome.principal;
+}
+
+/**
+ * `@nestjs/passport` hands passport-jwt an `async` verify callback that awaits `validate()`, which
+ * costs every request a promise and a microtask hop even when `validate()` is synchronous. Ours
+ * is synchronous and cannot fail, so the strategy's verify callback (`_verify`, where every
+ * passport strategy keeps it) is replaced by a synchronous one with the same contract:
+ * `done(null, principal)`. If a future passport-jwt keeps it elsewhere, nothing is replaced and
+ * the asynchronous path keeps working (a test notices the change).
+ */
+function installSynchronousVerify(strategy: AuthGuardJwtStrategy): void {
+  const slots = strategy as unknown as { _verify?: unknown; _passReqToCallback?: unknown };
+  if (typeof slots._verify !== 'function' || slots._passReqToCallback) return;
+  slots._verify = (principal: Principal, done: (error: unknown, user?: Principal) => void) => done(null, strategy.validate(principal));
 }
 
 function asAuthError(error: unknown): AuthGuardError {

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '@service-trust/service-kit';
+import { AUTH_CONFIG, type AuthConfig } from '../config/auth.config';
 
 /** A client of the issuer (a service, or an operator's tool) and what it may ask for. */
 export interface Client {
@@ -20,11 +21,41 @@ interface ClientRow {
   disabled: boolean;
 }
 
+/** Most clients a replica remembers; the table is emptied when full (clients are few). */
+const MAX_CACHED_CLIENTS = 1000;
+
+/**
+ * The clients table. A client's row is reused for `AUTH_CLIENT_CACHE_SECONDS` (default 10) by
+ * the replica that read it, so a service fetching tokens does not cost a query each time; a
+ * change made in the table (a disabled client, a new secret) reaches every replica within that
+ * time, and this replica's own writes at once. Unknown client ids are never remembered.
+ */
 @Injectable()
 export class ClientRepository {
-  constructor(private readonly db: Database) {}
+  private readonly cache = new Map<string, { readonly client: Client; readonly until: number }>();
+  private readonly cacheMs: number;
+  /** Clock in ms (tests). */
+  now: () => number = Date.now;
+
+  constructor(
+    private readonly db: Database,
+    @Inject(AUTH_CONFIG) config: Pick<AuthConfig, 'clientCacheSeconds'>,
+  ) {
+    this.cacheMs = config.clientCacheSeconds * 1000;
+  }
 
   async find(clientId: string): Promise<Client | undefined> {
+    const cached = this.cache.get(clientId);
+    if (cached && cached.until > this.now()) return cached.client;
+    const client = await this.read(clientId);
+    if (client && this.cacheMs > 0) {
+      if (this.cache.size >= MAX_CACHED_CLIENTS) this.cache.clear();
+      this.cache.set(clientId, { client, until: this.now() + this.cacheMs });
+    } else this.cache.delete(clientId);
+    return client;
+  }
+
+  private async read(clientId: string): Promise<Client | undefined> {
     const row = await this.db.one<ClientRow>('SELECT * FROM auth.clients WHERE client_id = $1', [clientId]);
     return row && {
       clientId: row.client_id,
@@ -38,6 +69,7 @@ export class ClientRepository {
 
   /** Creates or replaces a client (demo identities are re-applied at every start). */
   async upsert(client: Omit<Client, 'disabled'>): Promise<void> {
+    this.cache.delete(client.clientId);
     await this.db.query(
       `INSERT INTO auth.clients (client_id, secret_hash, audiences, scopes, may_exchange_for)
        VALUES ($1, $2, $3, $4, $5)

@@ -28,6 +28,7 @@ export const authEnvironment = z
     AUTH_KEY_RETENTION_SECONDS: seconds(1200),
     AUTH_RATE_LIMIT: seconds(30),
     AUTH_RATE_LIMIT_WINDOW_SECONDS: seconds(60),
+    AUTH_CLIENT_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
     AUTH_LOGIN_CLIENT_ID: z.string().min(1).default('orders-web'),
     DEMO_IDENTITIES_FILE: z.string().default('config/demo-identities.json'),
     AUTH_IDENTITIES_FILE: z.string().optional(),
@@ -72,6 +73,8 @@ export interface AuthConfig {
   };
   readonly ttl: { readonly user: number; readonly service: number; readonly refresh: number };
   readonly rateLimit: { readonly limit: number; readonly windowSeconds: number };
+  /** How long a replica reuses a client's row before reading it again (0: every request). */
+  readonly clientCacheSeconds: number;
   readonly loginClientId: string;
   /** Demo users and clients, loaded only outside production (when no identities file is given). */
   readonly demoIdentitiesFile: string;
@@ -97,6 +100,7 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
     },
     ttl: { user: e.AUTH_USER_TOKEN_TTL, service: e.AUTH_SERVICE_TOKEN_TTL, refresh: e.AUTH_REFRESH_TOKEN_TTL },
     rateLimit: { limit: e.AUTH_RATE_LIMIT, windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS },
+    clientCacheSeconds: e.AUTH_CLIENT_CACHE_SECONDS,
     loginClientId: e.AUTH_LOGIN_CLIENT_ID,
     demoIdentitiesFile: e.DEMO_IDENTITIES_FILE,
     identitiesFile: e.AUTH_IDENTITIES_FILE,

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { ApiBasicAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CLIENT_BASIC_AUTH } from '@service-trust/service-kit';
 import { ClientAuthenticator } from '../clients/client.authenticator';
+import type { Client } from '../clients/client.repository';
 import { IssuedTokensCounter } from '../metrics/issued-tokens.counter';
 import { RateLimiter } from '../throttling/rate-limiter';
 import { TOKEN_GRANTS, type TokenGrant } from './grants/token-grant';
@@ -38,17 +39,33 @@ export class TokenController {
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   async token(@Req() request: FastifyRequest): Promise<TokenResponse> {
-    await this.limiter.consume(`token:ip:${request.ip}`);
-    const params = readFormParams(request.headers['content-type'], request.body);
+    const byAddress = `token:ip:${request.ip}`;
+    let grant: TokenGrant;
+    let client: Client;
+    let params: Readonly<Record<string, string>>;
+    try {
+      params = readFormParams(request.headers['content-type'], request.body);
+      grant = this.grantOf(params);
+      client = await this.authenticator.authenticate(request.headers.authorization, params);
+    } catch (error) {
+      // A refused attempt counts against the address only: naming a client with a wrong secret
+      // must not spend that client's budget (or anyone could lock a service out).
+      await this.limiter.consume(byAddress);
+      throw error;
+    }
+    // One statement counts the attempt against the address and the authenticated client.
+    await this.limiter.consume(byAddress, `token:client:${client.clientId}`);
+    const response = await grant.handle(client, params);
+    this.issued.issued(grant.grantType);
+    return response;
+  }
+
+  private grantOf(params: Readonly<Record<string, string>>): TokenGrant {
     const grantType = required(params, 'grant_type');
     const grant = this.grants.get(grantType);
     if (!grant) {
       throw new OAuthError('unsupported_grant_type', `Grant type "${grantType}" is not supported here.`);
     }
-    const client = await this.authenticator.authenticate(request.headers.authorization, params);
-    await this.limiter.consume(`token:client:${client.clientId}`);
-    const response = await grant.handle(client, params);
-    this.issued.issued(grant.grantType);
-    return response;
+    return grant;
   }
 }

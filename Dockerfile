@@ -37,6 +37,8 @@ RUN NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t build --outputStyle=stat
 # --- runtime: production dependencies only, the compiled code, a non-root user.
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# Young-generation cap, as tools/stack/services.ts (SERVICE_NODE_OPTIONS): less idle memory.
+ENV NODE_OPTIONS=--max-semi-space-size=8
 WORKDIR /app
 COPY --from=manifests /manifests/ ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \

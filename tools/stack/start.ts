@@ -20,7 +20,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_EMBEDDED_PG_PORT, SERVICES, type ServiceDefinition } from './services.ts';
+import { DEFAULT_EMBEDDED_PG_PORT, SERVICE_NODE_OPTIONS, SERVICES, type ServiceDefinition } from './services.ts';
 import { DEMO_SKU, formatWalkthrough, walkthroughSteps } from './walkthrough.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -144,7 +144,7 @@ function authKeyEncryptionKey(dataDir: string): NodeJS.ProcessEnv {
 async function startService(service: ServiceDefinition, servicePort: number, env: NodeJS.ProcessEnv): Promise<void> {
   const started = Date.now();
   say(`${service.name}: starting on port ${servicePort}…`);
-  const child = spawn(process.execPath, [mainFile(service)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVICE_NODE_OPTIONS, mainFile(service)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const entry: Running = {
     service,
     port: servicePort,

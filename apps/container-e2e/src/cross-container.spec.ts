@@ -20,7 +20,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { ROOT, interpolate, loadCompose, networksOf, secretNames, which } from './support/repo';
+import { ROOT, imageEnv, interpolate, loadCompose, networksOf, secretNames, which } from './support/repo';
 import { PREFIX, type Topology, build, plan, removeAll } from './netns/topology';
 
 const APPS = ['auth', 'orders', 'inventory'] as const;
@@ -30,8 +30,8 @@ const PG_SUPERUSER = process.env['CONTAINER_E2E_PGUSER'] ?? 'postgres';
 const DB_PREFIX = 'st_ce_';
 const HEALTHY_TIMEOUT_MS = 30_000;
 const SKU = 'SKU-BOOK-001';
-/** The image's ENV (Dockerfile). */
-const IMAGE_ENV = { NODE_ENV: 'production' };
+/** The image's ENV (the Dockerfile's runtime stage), as every container gets it. */
+const IMAGE_ENV = imageEnv();
 
 const compose = loadCompose();
 const namespaceOf = (service: string) => `${PREFIX}${service === 'inventory' ? 'inv' : service === 'postgres' ? 'pg' : service}`;

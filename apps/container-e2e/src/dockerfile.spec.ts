@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ROOT, read } from './support/repo';
+import { ROOT, imageEnv, read } from './support/repo';
 
 interface Instruction {
   readonly keyword: string;
@@ -102,6 +102,13 @@ describe('Dockerfile', () => {
       expect(i.args).not.toMatch(/--chown/); // code stays owned by root: the service cannot change it
     }
     expect(instructions.some((i) => /--mount=type=secret/.test(i.args))).toBe(false);
+  });
+
+  it('runs the services with the same Node options as npm start (tools/stack/services.ts)', () => {
+    const options = imageEnv()['NODE_OPTIONS'];
+    expect(options).toBe('--max-semi-space-size=8');
+    const launcher = /SERVICE_NODE_OPTIONS: readonly string\[\] = \[([^\]]*)\]/.exec(read('tools/stack/services.ts'))?.[1];
+    expect(launcher?.split(',').map((o) => o.trim().replace(/^'|'$/g, '')).join(' ')).toBe(options);
   });
 
   it('builds the three apps that compose and Kubernetes run', () => {

@@ -68,3 +68,15 @@ export function which(command: string): string | undefined {
   const result = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
   return result.status === 0 ? result.stdout.trim() : undefined;
 }
+
+/**
+ * The environment the runtime image gives every container: the `ENV KEY=value` instructions of
+ * the Dockerfile's last stage (one pair per instruction, as this Dockerfile writes them).
+ */
+export function imageEnv(): Record<string, string> {
+  const text = read('Dockerfile');
+  const lastStage = text.slice(text.lastIndexOf('\nFROM '));
+  const env: Record<string, string> = {};
+  for (const match of lastStage.matchAll(/^ENV\s+([A-Z_][A-Z0-9_]*)=(\S+)\s*$/gm)) env[match[1]!] = match[2]!.replace(/^"(.*)"$/, '$1');
+  return env;
+}

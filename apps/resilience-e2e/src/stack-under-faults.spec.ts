@@ -103,6 +103,12 @@ afterAll(async () => {
   await cleanup();
 }, 30_000);
 
+/** A network error with its cause (undici's "fetch failed" alone says nothing). */
+function networkError(error: Error): string {
+  const cause = error.cause as { code?: string; message?: string } | undefined;
+  return cause ? `${error.message} (${cause.code ?? ''} ${cause.message ?? ''})` : error.message;
+}
+
 /** Calls every ~100 ms with tokens issued before the rotation and fresh ones, until 4 s after activation. */
 async function constantTraffic(activatesAt: number) {
   const failures: string[] = [];
@@ -112,7 +118,7 @@ async function constantTraffic(activatesAt: number) {
   let fresh = { user: aliceToken, service: inventoryReadToken, at: 0 };
   const check = async (what: string, url: string, token: string) => {
     calls++;
-    const answer = await call(url, { headers: bearer(token) }).catch((error: Error) => ({ status: 0, text: error.message }) as Answer);
+    const answer = await call(url, { headers: bearer(token) }).catch((error: Error) => ({ status: 0, text: networkError(error) }) as Answer);
     if (answer.status !== 200) failures.push(`${what}: ${answer.status} ${answer.text.slice(0, 200)}`);
     return answer.status === 200;
   };

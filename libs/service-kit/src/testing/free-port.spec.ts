@@ -12,9 +12,10 @@ describe('freePort', () => {
   });
 
   it('skips a port that is taken', async () => {
-    // another program listens on a port of the range (found here without freePort)
+    // another program listens on a port of this process's block (found here without freePort)
+    const blockStart = 20_000 + (process.pid % 24) * 500;
     const server = createServer();
-    let taken = 31_000;
+    let taken = blockStart + 250;
     for (; ; taken++) {
       const listening = await new Promise<boolean>((resolve) => {
         server.once('error', () => resolve(false)).listen(taken, '0.0.0.0', () => resolve(true));
@@ -22,12 +23,14 @@ describe('freePort', () => {
       if (listening) break;
     }
     try {
-      const random = jest.spyOn(Math, 'random');
-      // first draw lands on the taken port, the second anywhere else
-      random.mockReturnValueOnce((taken - 20_000) / 12_000).mockReturnValueOnce(0.5);
+      // the scan starts at the taken port: it must be skipped
+      const random = jest.spyOn(Math, 'random').mockReturnValueOnce((taken - blockStart) / 500);
       const port = await freePort();
-      expect(port).not.toBe(taken);
       random.mockRestore();
+      expect(port).not.toBe(taken);
+      // the scan went on past it, within this process's block
+      expect(port).toBeGreaterThan(taken);
+      expect(port).toBeLessThan(blockStart + 500);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

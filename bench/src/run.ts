@@ -105,7 +105,13 @@ async function main(): Promise<void> {
   if (args.items.has(3) || args.items.has(4) || args.items.has(5)) {
     log(`items 3/4/5: the stack (${settings.stackCommand === 'npm' ? 'npm start' : 'launcher'})`);
     try {
-      stack = await benchStack(settings, log);
+      stack = await benchStack(settings, log).catch((error: Error) => {
+        // A port picked free can be taken by an outgoing connection before a service binds it:
+        // start once more on other ports before giving up on `npm start`.
+        if (!/EADDRINUSE/.test(error.message)) throw error;
+        log('  a port was taken before a service bound it; starting again on other ports');
+        return benchStack(settings, log);
+      });
     } catch (error) {
       if (settings.stackCommand !== 'npm') failures.push(`stack: ${(error as Error).stack ?? String(error)}`);
       else {

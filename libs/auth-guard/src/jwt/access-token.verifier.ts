@@ -25,6 +25,12 @@ export type PreparedToken =
   | { readonly kind: 'parsed'; readonly token: string; readonly jws: ParsedJws; readonly key: VerificationKey }
   | { readonly kind: 'cached'; readonly token: string; readonly entry: VerifiedTokenEntry };
 
+/** A header that passed its rules: decoded once, with what the rules made of it. */
+interface KnownHeader {
+  readonly header: Readonly<Record<string, unknown>>;
+  readonly checked: CheckedJoseHeader;
+}
+
 /** Distinct headers remembered after their checks passed, and the longest one remembered. */
 const MAX_CACHED_HEADERS = 16;
 const MAX_CACHED_HEADER_LENGTH = 512;
@@ -45,7 +51,7 @@ export function rawTokenOf(principal: Principal): string | undefined {
  */
 export class AccessTokenVerifier {
   private readonly cache: VerifiedTokenCache | undefined;
-  private readonly headers = new Map<string, { readonly header: Readonly<Record<string, unknown>>; readonly checked: CheckedJoseHeader }>();
+  private readonly headers = new Map<string, KnownHeader>();
   private readonly now: () => number;
 
   constructor(
@@ -72,8 +78,10 @@ export class AccessTokenVerifier {
       if (hit && this.keys.has(hit.kid)) return { kind: 'cached', token, entry: hit };
       if (hit) this.cache.delete(token);
     }
-    const jws = parseCompactJws(token, (part) => this.headers.get(part)?.header);
-    const header = this.checkHeader(jws);
+    let seen: KnownHeader | undefined;
+    const jws = parseCompactJws(token, (part) => (seen = this.headers.get(part))?.header);
+    // (TypeScript does not see the assignment in the callback, hence the cast)
+    const header = (seen as KnownHeader | undefined)?.checked ?? this.checkHeader(jws);
     const known = this.keys.peek(header.kid);
     if (known) return this.bind(token, jws, header.alg, known);
     return this.keys.getKey(header.kid).then((key) => {
@@ -107,13 +115,11 @@ export class AccessTokenVerifier {
   }
 
   /**
-   * The header rules, applied once per distinct header: every token of one key has the same
-   * first part, so its decoded and checked form is remembered (a few entries; the table is
-   * emptied when full, so headers made up by a client cannot grow it).
+   * The header rules for a header not seen before. Every token of one key has the same first
+   * part, so its decoded and checked form is remembered (a few entries; the table is emptied
+   * when full, so headers made up by a client cannot grow it).
    */
   private checkHeader(jws: ParsedJws): CheckedJoseHeader {
-    const known = this.headers.get(jws.headerPart);
-    if (known) return known.checked;
     const checked = checkJoseHeader(jws.header, this.options.algorithms);
     if (jws.headerPart.length <= MAX_CACHED_HEADER_LENGTH) {
       if (this.headers.size >= MAX_CACHED_HEADERS) this.headers.clear();

@@ -92,7 +92,11 @@ export class AuthGuardJwtStrategy extends PassportStrategy(Strategy, 'service-tr
       },
     });
     installSynchronousVerify(this);
+    this.attemptPrototype = Object.create(this, ATTEMPT_ACTIONS) as Attempt;
   }
+
+  /** What every authentication attempt inherits: this strategy plus passport's actions. */
+  private readonly attemptPrototype: Attempt;
 
   /** passport-jwt's verify callback: the "payload" is already the verified principal. */
   validate(principal: Principal): Principal {
@@ -124,7 +128,7 @@ export class AuthGuardJwtStrategy extends PassportStrategy(Strategy, 'service-tr
    * small object for them.
    */
   authenticateToken(token: string): Principal | Promise<Principal> {
-    const attempt = Object.create(this.attemptPrototype()) as Attempt;
+    const attempt = Object.create(this.attemptPrototype) as Attempt;
     attempt.authenticate({ [BEARER_TOKEN]: token } satisfies StrategyRequest, { session: false });
     const outcome = attempt.outcome;
     if (outcome) return unwrap(outcome);
@@ -138,12 +142,6 @@ export class AuthGuardJwtStrategy extends PassportStrategy(Strategy, 'service-tr
       };
     });
   }
-
-  private attemptPrototype(): Attempt {
-    return (this.attemptProto ??= Object.create(this, ATTEMPT_ACTIONS) as Attempt);
-  }
-
-  private attemptProto: Attempt | undefined;
 }
 
 /** One authentication attempt: the strategy (by inheritance) plus the outcome it reports. */
@@ -158,6 +156,13 @@ function report(attempt: Attempt, outcome: Outcome): void {
   attempt.outcome = outcome;
   attempt.settle?.(outcome);
 }
+
+/** `pass` and `redirect` make no sense for a bearer token: the attempt is refused. */
+const REFUSE: PropertyDescriptor = {
+  value(this: Attempt) {
+    report(this, { error: asAuthError(undefined) });
+  },
+};
 
 /** passport's strategy actions (passport-strategy's `success`, `fail`, `error`, `pass`, `redirect`). */
 const ATTEMPT_ACTIONS: PropertyDescriptorMap = {
@@ -176,16 +181,8 @@ const ATTEMPT_ACTIONS: PropertyDescriptorMap = {
       report(this, { error: asAuthError(error) });
     },
   },
-  pass: {
-    value(this: Attempt) {
-      report(this, { error: asAuthError(undefined) });
-    },
-  },
-  redirect: {
-    value(this: Attempt) {
-      report(this, { error: asAuthError(undefined) });
-    },
-  },
+  pass: REFUSE,
+  redirect: REFUSE,
 };
 
 type Outcome = { readonly principal: Principal; readonly error?: undefined } | { readonly principal?: undefined; readonly error: AuthGuardError };

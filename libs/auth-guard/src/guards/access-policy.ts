@@ -65,6 +65,7 @@ export function enforcePolicy(principal: Principal, policy: RoutePolicy): void {
       }
     }
   }
-  const missing = policy.scopes.filter((scope) => !principal.scopes.includes(scope));
-  if (missing.length > 0) throw new InsufficientScopeError(policy.scopes);
+  for (const scope of policy.scopes) {
+    if (!principal.scopes.includes(scope)) throw new InsufficientScopeError(policy.scopes);
+  }
 }

@@ -56,7 +56,9 @@ export class JwtAuthGuard implements CanActivate {
     const policy = this.policies.of(context);
     if (policy.isPublic) return true;
     try {
-      const token = context.getType() === 'http' ? extractBearerToken(context.switchToHttp().getRequest<BearerRequest>()) : rpcToken(context);
+      // getArgByIndex(0) is what switchToHttp().getRequest() returns, without the three closures
+      // switchToHttp() assigns to the context on every call.
+      const token = context.getType() === 'http' ? extractBearerToken(context.getArgByIndex<BearerRequest>(0)) : rpcToken(context);
       const principal = this.strategy.authenticateToken(token);
       // Synchronous when the signing key is already known (every request but the first ones).
       if (principal instanceof Promise) {
@@ -101,7 +103,7 @@ export class JwtAuthGuard implements CanActivate {
  * e.g. `client.send('reserve', { headers: { authorization: `Bearer ${token}` }, ...data })`.
  */
 function rpcToken(context: ExecutionContext): string {
-  const data: unknown = context.switchToRpc().getData();
+  const data: unknown = context.getArgByIndex(0); // switchToRpc().getData()
   const headers = typeof data === 'object' && data !== null ? (data as { headers?: unknown }).headers : undefined;
   const authorization = typeof headers === 'object' && headers !== null ? (headers as { authorization?: unknown }).authorization : undefined;
   if (authorization !== undefined && typeof authorization !== 'string') {

@@ -13,11 +13,15 @@ const principals = new WeakMap<object, Principal>();
 
 type Carrier = { [PRINCIPAL]?: Principal };
 
-/** The object a request's principal is attached to. */
+/**
+ * The object a request's principal is attached to: the request (HTTP), else the RPC context or
+ * the message. Read with `getArgByIndex` (what `switchToHttp().getRequest()`,
+ * `switchToRpc().getContext()` and `getData()` return), because `switchTo*()` assigns new
+ * closures to the context on every call and this runs twice per request.
+ */
 export function principalCarrier(context: ExecutionContext): object | undefined {
-  if (context.getType() === 'http') return context.switchToHttp().getRequest<object>();
-  const rpc = context.switchToRpc();
-  const candidate: unknown = rpc.getContext() ?? rpc.getData();
+  if (context.getType() === 'http') return context.getArgByIndex<object>(0);
+  const candidate: unknown = context.getArgByIndex(1) ?? context.getArgByIndex(0);
   return typeof candidate === 'object' && candidate !== null ? candidate : undefined;
 }
 

@@ -3,7 +3,7 @@ import type { AsymmetricAlgorithm } from '../interfaces/auth-guard-module-option
 import type { Principal } from '../interfaces/principal.interface';
 import type { JwksKeySource } from '../jwks/jwks-key.source';
 import type { VerificationKey } from '../jwks/jwk.importer';
-import { checkClaims, checkTimes, rawTokenSlot, type ClaimRules } from './access-token.claims';
+import { checkClaims, checkTimes, rawTokenSlot, timesOf, type ClaimRules } from './access-token.claims';
 import { parseCompactJws, type ParsedJws } from './compact-jws.parser';
 import { checkJoseHeader, type CheckedJoseHeader } from './jose-header.rules';
 import { VerifiedTokenCache, type VerifiedTokenEntry } from './verified-token.cache';
@@ -22,7 +22,7 @@ export interface AccessTokenVerifierOptions extends ClaimRules {
  * synchronous checks, or found in the verified-token cache.
  */
 export type PreparedToken =
-  | { readonly kind: 'parsed'; readonly token: string; readonly jws: ParsedJws; readonly key: VerificationKey }
+  | { readonly kind: 'parsed'; readonly token: string; readonly jws: ParsedJws<KnownHeader>; readonly key: VerificationKey }
   | { readonly kind: 'cached'; readonly token: string; readonly entry: VerifiedTokenEntry };
 
 /** A header that passed its rules: decoded once, with what the rules made of it. */
@@ -78,10 +78,8 @@ export class AccessTokenVerifier {
       if (hit && this.keys.has(hit.kid)) return { kind: 'cached', token, entry: hit };
       if (hit) this.cache.delete(token);
     }
-    let seen: KnownHeader | undefined;
-    const jws = parseCompactJws(token, (part) => (seen = this.headers.get(part))?.header);
-    // (TypeScript does not see the assignment in the callback, hence the cast)
-    const header = (seen as KnownHeader | undefined)?.checked ?? this.checkHeader(jws);
+    const jws = parseCompactJws(token, this.headers);
+    const header = jws.known ? jws.known.checked : this.checkHeader(jws);
     const known = this.keys.peek(header.kid);
     if (known) return this.bind(token, jws, header.alg, known);
     return this.keys.getKey(header.kid).then((key) => {
@@ -109,8 +107,8 @@ export class AccessTokenVerifier {
     if (!key.verify(jws.signingInput, jws.signature)) {
       throw new InvalidTokenError('invalid_signature', 'The token signature is invalid');
     }
-    const { principal, times } = checkClaims(jws.payload, this.options, nowSeconds, token);
-    this.cache?.set(token, { principal, times, kid: key.kid });
+    const principal = checkClaims(jws.payload, this.options, nowSeconds, token);
+    this.cache?.set(token, { principal, times: timesOf(principal), kid: key.kid });
     return principal;
   }
 
@@ -119,7 +117,7 @@ export class AccessTokenVerifier {
    * part, so its decoded and checked form is remembered (a few entries; the table is emptied
    * when full, so headers made up by a client cannot grow it).
    */
-  private checkHeader(jws: ParsedJws): CheckedJoseHeader {
+  private checkHeader(jws: ParsedJws<KnownHeader>): CheckedJoseHeader {
     const checked = checkJoseHeader(jws.header, this.options.algorithms);
     if (jws.headerPart.length <= MAX_CACHED_HEADER_LENGTH) {
       if (this.headers.size >= MAX_CACHED_HEADERS) this.headers.clear();
@@ -128,7 +126,7 @@ export class AccessTokenVerifier {
     return checked;
   }
 
-  private bind(token: string, jws: ParsedJws, alg: AsymmetricAlgorithm, key: VerificationKey): PreparedToken {
+  private bind(token: string, jws: ParsedJws<KnownHeader>, alg: AsymmetricAlgorithm, key: VerificationKey): PreparedToken {
     if (key.alg !== alg) {
       throw new InvalidTokenError('algorithm_mismatch', 'The token algorithm does not match its key');
     }

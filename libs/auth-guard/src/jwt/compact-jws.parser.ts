@@ -5,8 +5,13 @@ export const MAX_TOKEN_LENGTH = 8 * 1024;
 /** Deepest JSON nesting accepted in the header or payload. */
 export const MAX_JSON_DEPTH = 16;
 
+/** A header already decoded (and checked) from an identical first part. */
+export interface KnownJoseHeader {
+  readonly header: Readonly<Record<string, unknown>>;
+}
+
 /** A syntactically valid JWS in compact serialization; the signature is not checked yet. */
-export interface ParsedJws {
+export interface ParsedJws<K extends KnownJoseHeader = KnownJoseHeader> {
   /** The first part as it appears in the token (BASE64URL of the header). */
   readonly headerPart: string;
   readonly header: Readonly<Record<string, unknown>>;
@@ -14,6 +19,8 @@ export interface ParsedJws {
   /** `BASE64URL(header) || '.' || BASE64URL(payload)` as bytes. */
   readonly signingInput: Buffer;
   readonly signature: Buffer;
+  /** The entry of `knownHeaders` the header was taken from, if it was. */
+  readonly known: K | undefined;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -25,10 +32,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * are UTF-8 JSON objects nested at most {@link MAX_JSON_DEPTH} deep.
  * Throws {@link InvalidTokenError} (`token_too_large` / `malformed_token`).
  *
- * `knownHeader` may return the header already decoded from an identical first part (a header
- * that passed these checks before); it is then not decoded again.
+ * `knownHeaders` may hold the header already decoded from an identical first part (a header
+ * that passed these checks before), keyed by that part; it is then not decoded again.
  */
-export function parseCompactJws(token: string, knownHeader?: (headerPart: string) => Readonly<Record<string, unknown>> | undefined): ParsedJws {
+export function parseCompactJws<K extends KnownJoseHeader = KnownJoseHeader>(token: string, knownHeaders?: ReadonlyMap<string, K>): ParsedJws<K> {
   if (token.length > MAX_TOKEN_LENGTH) {
     throw new InvalidTokenError('token_too_large', `The token exceeds ${MAX_TOKEN_LENGTH} characters`);
   }
@@ -38,17 +45,18 @@ export function parseCompactJws(token: string, knownHeader?: (headerPart: string
     throw malformed('The token is not a compact JWS of three non-empty parts');
   }
   const headerPart = token.slice(0, first);
-  const known = knownHeader?.(headerPart);
+  const known = knownHeaders?.get(headerPart);
   const headerBytes = known ? undefined : decodeCanonicalBase64url(headerPart);
   const payloadBytes = decodeCanonicalBase64url(token.slice(first + 1, second));
   const signature = decodeCanonicalBase64url(token.slice(second + 1));
   if ((!known && !headerBytes) || !payloadBytes || !signature) throw malformed('The token is not canonical unpadded base64url');
   return {
     headerPart,
-    header: known ?? decodeJsonObject(headerBytes as Buffer, 'header'),
+    header: known ? known.header : decodeJsonObject(headerBytes as Buffer, 'header'),
     payload: decodeJsonObject(payloadBytes, 'payload'),
     signingInput: Buffer.from(token.slice(0, second), 'latin1'),
     signature,
+    known,
   };
 }
 

@@ -31,7 +31,8 @@ describe('AuthGuardJwtStrategy.authenticateToken', () => {
 
   it('throws the guard error synchronously for a bad token with a known key', async () => {
     const expired = await issuer.mint({ iat: Math.floor(Date.now() / 1000) - 600, exp: Math.floor(Date.now() / 1000) - 300 });
-    expect(() => strategy.authenticateToken(expired)).toThrow(AuthGuardError);
+    expect(() => strategy.authenticateToken(expired)).toThrow(expect.objectContaining({ code: 'token_expired' }));
+    expect(catchError(() => strategy.authenticateToken(expired))).toBeInstanceOf(AuthGuardError);
     expect(() => strategy.authenticateToken('not-a-token')).toThrow(expect.objectContaining({ code: 'malformed_token' }));
   });
 
@@ -42,3 +43,12 @@ describe('AuthGuardJwtStrategy.authenticateToken', () => {
     await expect(result).rejects.toMatchObject({ code: 'unknown_key' });
   });
 });
+
+function catchError(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}

@@ -32,6 +32,11 @@ class PreparedTokenKey {
   }
 }
 
+/** The "key" passport-jwt passes on to its verifier (typed as what it expects). */
+function asKey(prepared: PreparedToken, verifier: AccessTokenVerifier): Buffer {
+  return new PreparedTokenKey(prepared, verifier) as unknown as Buffer;
+}
+
 /** Recognised by brand rather than `instanceof`, so two copies of this library cooperate. */
 function isPreparedTokenKey(value: unknown): value is PreparedTokenKey {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PREPARED_KEY] === true;
@@ -80,15 +85,14 @@ export class AuthGuardJwtStrategy extends PassportStrategy(Strategy, 'service-tr
     super({
       jwtFromRequest: (request: StrategyRequest) => request[BEARER_TOKEN] ?? null,
       secretOrKeyProvider: (_request: unknown, rawToken: string, done: (error: unknown, key?: string | Buffer) => void) => {
-        const asKey = (prepared: PreparedToken) => new PreparedTokenKey(prepared, verifier) as unknown as Buffer;
         let prepared: PreparedToken | Promise<PreparedToken>;
         try {
           prepared = verifier.prepare(rawToken);
         } catch (error) {
           return done(error);
         }
-        if (prepared instanceof Promise) prepared.then((p) => done(null, asKey(p)), (error: unknown) => done(error));
-        else done(null, asKey(prepared));
+        if (prepared instanceof Promise) prepared.then((p) => done(null, asKey(p, verifier)), (error: unknown) => done(error));
+        else done(null, asKey(prepared, verifier));
       },
     });
     installSynchronousVerify(this);
@@ -129,38 +133,45 @@ export class AuthGuardJwtStrategy extends PassportStrategy(Strategy, 'service-tr
    */
   authenticateToken(token: string): Principal | Promise<Principal> {
     const attempt = Object.create(this.attemptPrototype) as Attempt;
-    attempt.authenticate({ [BEARER_TOKEN]: token } satisfies StrategyRequest, { session: false });
-    const outcome = attempt.outcome;
-    if (outcome) return unwrap(outcome);
+    attempt.verified = undefined;
+    attempt.refusal = undefined;
+    attempt.settle = undefined;
+    // The attempt is also the request passport-jwt reads the token from (jwtFromRequest).
+    attempt[BEARER_TOKEN] = token;
+    attempt.authenticate(attempt, AUTHENTICATE_OPTIONS);
+    if (attempt.verified) return attempt.verified;
+    if (attempt.refusal) throw attempt.refusal;
     return new Promise<Principal>((resolve, reject) => {
-      attempt.settle = (result) => {
-        try {
-          resolve(unwrap(result));
-        } catch (error) {
-          reject(error);
-        }
-      };
+      attempt.settle = () => (attempt.verified ? resolve(attempt.verified) : reject(attempt.refusal));
     });
   }
 }
 
-/** One authentication attempt: the strategy (by inheritance) plus the outcome it reports. */
-interface Attempt {
-  authenticate(request: StrategyRequest, options: { session: false }): void;
-  outcome?: Outcome;
-  settle?: (outcome: Outcome) => void;
+const AUTHENTICATE_OPTIONS = Object.freeze({ session: false as const });
+
+/**
+ * One authentication attempt: the strategy (by inheritance), the token it authenticates, and the
+ * outcome it reports (a principal or an error, set once).
+ */
+interface Attempt extends StrategyRequest {
+  authenticate(request: StrategyRequest, options: { readonly session: false }): void;
+  /** The outcome (not `principal`/`error`: `error` is one of passport's actions). */
+  verified: Principal | undefined;
+  refusal: AuthGuardError | undefined;
+  settle: (() => void) | undefined;
 }
 
-function report(attempt: Attempt, outcome: Outcome): void {
-  if (attempt.outcome) return;
-  attempt.outcome = outcome;
-  attempt.settle?.(outcome);
+function report(attempt: Attempt, principal: Principal | undefined, error: AuthGuardError | undefined): void {
+  if (attempt.verified || attempt.refusal) return;
+  attempt.verified = principal;
+  attempt.refusal = error;
+  attempt.settle?.();
 }
 
 /** `pass` and `redirect` make no sense for a bearer token: the attempt is refused. */
 const REFUSE: PropertyDescriptor = {
   value(this: Attempt) {
-    report(this, { error: asAuthError(undefined) });
+    report(this, undefined, asAuthError(undefined));
   },
 };
 
@@ -168,29 +179,23 @@ const REFUSE: PropertyDescriptor = {
 const ATTEMPT_ACTIONS: PropertyDescriptorMap = {
   success: {
     value(this: Attempt, user: Principal | false, info?: unknown) {
-      report(this, user ? { principal: user } : { error: asAuthError(info) });
+      if (user) report(this, user, undefined);
+      else report(this, undefined, asAuthError(info));
     },
   },
   fail: {
     value(this: Attempt, challenge?: unknown) {
-      report(this, { error: asAuthError(challenge) });
+      report(this, undefined, asAuthError(challenge));
     },
   },
   error: {
     value(this: Attempt, error: unknown) {
-      report(this, { error: asAuthError(error) });
+      report(this, undefined, asAuthError(error));
     },
   },
   pass: REFUSE,
   redirect: REFUSE,
 };
-
-type Outcome = { readonly principal: Principal; readonly error?: undefined } | { readonly principal?: undefined; readonly error: AuthGuardError };
-
-function unwrap(outcome: Outcome): Principal {
-  if (outcome.error) throw outcome.error;
-  return outcome.principal;
-}
 
 /**
  * `@nestjs/passport` hands passport-jwt an `async` verify callback that awaits `validate()`, which

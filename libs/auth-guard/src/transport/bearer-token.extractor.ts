@@ -14,6 +14,8 @@ export interface BearerRequest {
 /** RFC 6750 §2.1: `Bearer 1*SP b64token`, scheme case-insensitive. */
 const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 const BEARER_ANYWHERE = /(^|[\s,])bearer(\s|$)/i;
+/** The b64token of RFC 6750 §2.1, alone. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /**
  * Extracts the bearer token of a request from its `Authorization` header (RFC 6750 §2.1, the
@@ -47,6 +49,11 @@ export function parseAuthorizationHeader(header: string | readonly string[] | un
   if (typeof header !== 'string') throw new InvalidRequestError('The request has more than one Authorization header');
   const value = header.trim();
   if (value.length === 0) throw new InvalidRequestError('The Authorization header is empty');
+  // The usual form, `Bearer <token>`, is recognised without making a match array.
+  if (value.startsWith('Bearer ')) {
+    const token = value.slice(7);
+    if (B64TOKEN.test(token)) return token;
+  }
   const match = BEARER.exec(value);
   if (match?.[1]) return match[1];
   if (!/^bearer(\s|$)/i.test(value) && !BEARER_ANYWHERE.test(value)) {

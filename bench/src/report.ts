@@ -1,4 +1,5 @@
 import type { GuardsResult, VariantResult } from './guards.bench';
+import type { InstructionsResult } from './instructions.bench';
 import { median, percentile } from './lib/proc';
 import type { VerifyCostResult } from './micro/verify-cost';
 import type { Settings } from './settings';
@@ -14,6 +15,7 @@ export interface BenchReport {
   readonly commit: string;
   readonly settings: Settings;
   readonly guards: GuardsResult | undefined;
+  readonly instructions?: InstructionsResult | undefined;
   readonly micro: VerifyCostResult | undefined;
   readonly stack: StackResult | undefined;
   readonly failures: string[];
@@ -37,6 +39,7 @@ const VARIANT_LABEL: Record<string, string> = {
 const int = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? 'n/a' : Math.round(n).toLocaleString('en-US'));
 const fix = (n: number | undefined, d = 1) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(d));
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !b ? undefined : a / b);
+const kilo = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? 'n/a' : `${(n / 1000).toFixed(1)}k`);
 const mark = (ok: boolean | undefined) => (ok === undefined ? '–' : ok ? '✓' : '✗');
 
 /** Median of the per-round ratios a[i]/b[i] (rounds are interleaved, so each pair shares its moment). */
@@ -66,6 +69,18 @@ export function targets(r: BenchReport): TargetRow[] {
     rows.push({ target: `${adapter}: project's guard ≥ 0.9× minimal raw-crypto guard`, measured: `${fix(a, 2)}× (median of per-round ratios; medians ${int(project)} vs ${int(minimal)} req/s)`, ok: a === undefined ? undefined : a >= 0.9 });
     rows.push({ target: `${adapter}: project's guard ≥ 3× NestJS docs recipe`, measured: `${fix(b, 2)}× (${int(project)} vs ${int(recipe)} req/s)`, ok: b === undefined ? undefined : b >= 3 });
     rows.push({ target: `${adapter}: with verified-token cache ≥ 1.5× minimal guard (repeated token)`, measured: `${fix(c, 2)}× (${int(cache)} vs ${int(minimal)} req/s)`, ok: c === undefined ? undefined : c >= 1.5 });
+  }
+  const ins = r.instructions;
+  if (ins && !ins.unavailable) {
+    const count = (variant: string) => ins.counts.find((c) => c.variant === variant)?.perRequest;
+    const [open, minimal, project] = [count('open'), count('minimal'), count('project')];
+    const x = ratio(minimal, project);
+    const own = open === undefined ? '' : `; over the open route's ${kilo(open)}: minimal +${kilo(minimal! - open)}, project +${kilo(project! - open)}`;
+    rows.push({
+      target: `${ins.counts[0]?.adapter ?? 'fastify'}: project's guard ≥ 0.9× minimal raw-crypto guard, counted in instructions per request (callgrind)`,
+      measured: x === undefined ? `not counted (needs the minimal and the project's guard; counted: ${ins.counts.map((c) => c.variant).join(', ') || 'none'})` : `${fix(x, 3)}× (${kilo(project)} vs ${kilo(minimal)} instructions per request${own})`,
+      ok: x === undefined ? undefined : x >= 0.9,
+    });
   }
   const openF = rpsOf(g, 'fastify', 'open');
   const openE = rpsOf(g, 'express', 'open');
@@ -136,6 +151,17 @@ function guardsSection(r: BenchReport): string {
     ];
   });
   return table(['adapter', 'guard', 'req/s (median)', 'runs', 'p50 ms (1 ms resolution)', 'p99 ms', '× open', '× minimal', '× recipe', 'non-2xx/errors'], rows);
+}
+
+function instructionsSection(r: BenchReport): string {
+  const ins = r.instructions;
+  if (!ins) return '_Not measured (`--no-callgrind`, or item 1 not run)._';
+  if (ins.unavailable) return `_Not measured: ${ins.unavailable}._`;
+  const minimal = ins.counts.find((c) => c.variant === 'minimal')?.perRequest;
+  const rows = ins.counts.map((c) => [c.adapter, VARIANT_LABEL[c.variant] ?? c.variant, `**${kilo(c.perRequest)}**`, fix(ratio(minimal, c.perRequest), 3)]);
+  return `${table(['adapter', 'guard', 'instructions per request (server process, all threads)', 'minimal ÷ this (higher is cheaper)'], rows)}
+
+Counted with ${ins.valgrind} (\`--tool=callgrind\`): each server alone, ${ins.warmupRequests} sequential keep-alive requests to warm up, counters zeroed, then ${ins.requests} counted requests. Instruction counts do not move with the machine's load, unlike the req/s above; they do not see cache misses or the cores the garbage collector's threads take, so the targets are judged on req/s and this is the noise-free view beside it.`;
 }
 
 function conformanceSection(r: BenchReport): string {
@@ -255,6 +281,10 @@ ${table(['target', 'measured (same run)', ''], rows.map((t) => [t.target, t.meas
 ## 1. Guards side by side (GET /bench, same app, one token)
 
 ${guardsSection(r)}
+
+Instructions per request, the same route:
+
+${instructionsSection(r)}
 
 The guard's answers on both adapters (the project's guard with and without its verified-token cache; each request sent twice):
 

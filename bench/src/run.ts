@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: measures the trust chain on loopback and writes bench/RESULTS.md.
  *
- *   node bench/dist/run.js [--smoke] [--out FILE] [--json FILE] [--items 1,2,3,4,5,6] [--wait-quiet MINUTES]
+ *   node bench/dist/run.js [--smoke] [--out FILE] [--json FILE] [--items 1,2,3,4,5,6] [--wait-quiet MINUTES] [--no-callgrind]
  *
  * --smoke        seconds-long run (0.5 s per measurement, one run, launcher instead of npm start)
  *                that proves the runner works and reports; its numbers mean nothing.
  * --wait-quiet   before starting, wait up to MINUTES for the 1-minute load average to drop below 1.0.
+ * --no-callgrind skip item 1's instruction counts (valgrind's callgrind; about a minute per guard).
  *
  * Every server and the load generator run in processes of their own; all traffic is on 127.0.0.1.
  */
@@ -14,6 +15,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { benchGuards, type GuardsResult } from './guards.bench';
+import { benchInstructions, type InstructionsResult } from './instructions.bench';
 import { ROOT, sleep, startNode } from './lib/proc';
 import type { VerifyCostResult } from './micro/verify-cost';
 import { renderReport, type BenchReport } from './report';
@@ -26,10 +28,11 @@ interface Args {
   json: string;
   items: Set<number>;
   waitQuietMinutes: number;
+  callgrind: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { smoke: false, out: join(ROOT, 'bench/RESULTS.md'), json: '', items: new Set([1, 2, 3, 4, 5, 6]), waitQuietMinutes: 0 };
+  const args: Args = { smoke: false, out: join(ROOT, 'bench/RESULTS.md'), json: '', items: new Set([1, 2, 3, 4, 5, 6]), waitQuietMinutes: 0, callgrind: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -42,6 +45,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--json') args.json = resolve(value());
     else if (a === '--items') args.items = new Set(value().split(',').map(Number));
     else if (a === '--wait-quiet') args.waitQuietMinutes = Number(value());
+    else if (a === '--no-callgrind') args.callgrind = false;
     else throw new Error(`unknown argument ${a}`);
   }
   if (!args.json) args.json = args.out.replace(/\.md$/, '') + '.json';
@@ -81,6 +85,7 @@ async function main(): Promise<void> {
   log(`bench (${args.smoke ? 'smoke' : 'full'}), load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
 
   let guards: GuardsResult | undefined;
+  let instructions: InstructionsResult | undefined;
   let micro: VerifyCostResult | undefined;
   let stack: StackResult | undefined;
   const failures: string[] = [];
@@ -100,6 +105,15 @@ async function main(): Promise<void> {
       guards = await benchGuards(settings, log);
     } catch (error) {
       failures.push(`guards: ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+  if (args.items.has(1) && args.callgrind) {
+    log('item 1: instructions per request (callgrind)');
+    try {
+      instructions = await benchInstructions(settings, log);
+      if (instructions.unavailable) notes.push(`Instructions per request were not counted: ${instructions.unavailable}.`);
+    } catch (error) {
+      failures.push(`instructions: ${(error as Error).stack ?? String(error)}`);
     }
   }
   if (args.items.has(3) || args.items.has(4) || args.items.has(5)) {
@@ -158,6 +172,7 @@ async function main(): Promise<void> {
     commit: git('rev-parse', '--short', 'HEAD'),
     settings,
     guards,
+    instructions,
     micro,
     stack,
     failures,

@@ -13,6 +13,8 @@ export interface Settings {
   readonly microReps: number;
   /** Fresh user tokens for the cold chain. */
   readonly coldChainRequests: number;
+  /** Instructions per request under callgrind: which guards, on which adapter, how many requests. */
+  readonly instructions: { readonly adapter: AdapterName; readonly variants: readonly GuardVariant[]; readonly warmupRequests: number; readonly requests: number };
   /** How the stack is started: `npm start` (full run) or its launcher directly (smoke). */
   readonly stackCommand: 'npm' | 'launcher';
 }
@@ -28,6 +30,7 @@ export const FULL: Settings = {
   microSeconds: 1,
   microReps: 5,
   coldChainRequests: 100,
+  instructions: { adapter: 'fastify', variants: ['open', 'minimal', 'project', 'recipe'], warmupRequests: 2000, requests: 2000 },
   stackCommand: 'npm',
 };
 
@@ -42,5 +45,6 @@ export const SMOKE: Settings = {
   microSeconds: 0.05,
   microReps: 1,
   coldChainRequests: 3,
+  instructions: { adapter: 'fastify', variants: ['project'], warmupRequests: 5, requests: 5 },
   stackCommand: 'launcher',
 };

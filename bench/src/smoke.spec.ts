@@ -51,6 +51,10 @@ describe('npm run bench -- --smoke', () => {
     for (const c of report.guards!.conformance) {
       for (const r of Object.values(c.results)) expect({ name: c.name, status: r.status }).toEqual({ name: c.name, status: c.expected });
     }
+    // 1, counted: instructions per request under callgrind (valgrind is on every CI machine).
+    const instructions = report.instructions!;
+    if (instructions.unavailable) expect(report.notes).toContainEqual(expect.stringContaining(instructions.unavailable));
+    else expect(instructions.counts.map((c) => c.perRequest > 0)).toEqual(report.settings.instructions.variants.map(() => true));
     // 2: every algorithm, raw and project verifier.
     for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) {
       expect(report.micro!.verify[alg]['raw node:crypto verify']).toBeGreaterThan(0);

@@ -67,7 +67,12 @@ export function targets(r: BenchReport): TargetRow[] {
     const b = pairedRatio(g, adapter, 'project', 'recipe');
     const c = pairedRatio(g, adapter, 'project-cache', 'minimal');
     rows.push({ target: `${adapter}: project's guard ≥ 0.9× minimal raw-crypto guard`, measured: `${fix(a, 2)}× (median of per-round ratios; medians ${int(project)} vs ${int(minimal)} req/s)`, ok: a === undefined ? undefined : a >= 0.9 });
-    rows.push({ target: `${adapter}: project's guard ≥ 3× NestJS docs recipe`, measured: `${fix(b, 2)}× (${int(project)} vs ${int(recipe)} req/s)`, ok: b === undefined ? undefined : b >= 3 });
+    const floor = pairedRatio(g, adapter, 'minimal', 'recipe');
+    rows.push({
+      target: `${adapter}: project's guard ≥ 3× NestJS docs recipe`,
+      measured: `${fix(b, 2)}× (${int(project)} vs ${int(recipe)} req/s; the minimal raw-crypto guard itself: ${fix(floor, 2)}× the recipe)`,
+      ok: b === undefined ? undefined : b >= 3,
+    });
     rows.push({ target: `${adapter}: with verified-token cache ≥ 1.5× minimal guard (repeated token)`, measured: `${fix(c, 2)}× (${int(cache)} vs ${int(minimal)} req/s)`, ok: c === undefined ? undefined : c >= 1.5 });
   }
   const ins = r.instructions;

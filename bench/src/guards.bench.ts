@@ -32,9 +32,23 @@ export interface ConformanceCase {
   readonly results: Record<string, { status: number; challenge: string; code: string }>;
 }
 
+/**
+ * The project's guard against the minimal guard, back to back: in each pair both are measured
+ * one right after the other, the order alternating (A B, then B A), so drift of a shared machine
+ * falls on both alike. The 0.9× target is judged on the median of these ratios.
+ */
+export interface PairedRatio {
+  readonly adapter: AdapterName;
+  readonly variant: GuardVariant;
+  readonly baseline: GuardVariant;
+  /** variant req/s ÷ baseline req/s, one per pair. */
+  readonly ratios: number[];
+}
+
 export interface GuardsResult {
   readonly variants: VariantResult[];
   readonly conformance: ConformanceCase[];
+  readonly paired?: PairedRatio[];
 }
 
 interface Server {
@@ -107,8 +121,27 @@ export async function benchGuards(settings: Settings, log: (line: string) => voi
       }
       log(`  round ${run + 1}/${settings.runs}: ${order.map((s) => `${s.adapter}/${s.variant} ${Math.round(samples.get(s)!.rps.at(-1)!)}`).join(', ')}`);
     }
+    const paired: PairedRatio[] = [];
+    for (const adapter of settings.adapters) {
+      const a = servers.find((s) => s.adapter === adapter && s.variant === 'project');
+      const b = servers.find((s) => s.adapter === adapter && s.variant === 'minimal');
+      if (!a || !b) continue;
+      const ratios: number[] = [];
+      for (let pair = 0; pair < settings.pairs; pair++) {
+        const rps = new Map<Server, number>();
+        for (const server of pair % 2 === 0 ? [a, b] : [b, a]) {
+          const r = await runLoad({ mode: 'cannon', url: server.url, headers: { authorization }, connections: settings.connections, durationSec: settings.pairSec });
+          if (r.non2xx + r.errors + r.timeouts > 0) throw new Error(`${adapter}/${server.variant}: ${r.non2xx} non-2xx, ${r.errors + r.timeouts} errors in a paired run`);
+          rps.set(server, r.rps);
+        }
+        ratios.push(rps.get(a)! / rps.get(b)!);
+      }
+      paired.push({ adapter, variant: 'project', baseline: 'minimal', ratios });
+      log(`  ${adapter}: project ÷ minimal back to back: ${ratios.map((x) => x.toFixed(3)).join(' ')}`);
+    }
     return {
       conformance,
+      paired,
       variants: servers.map((server) => ({
         adapter: server.adapter,
         variant: server.variant,

@@ -66,7 +66,16 @@ export function targets(r: BenchReport): TargetRow[] {
     const a = pairedRatio(g, adapter, 'project', 'minimal');
     const b = pairedRatio(g, adapter, 'project', 'recipe');
     const c = pairedRatio(g, adapter, 'project-cache', 'minimal');
-    rows.push({ target: `${adapter}: project's guard ≥ 0.9× minimal raw-crypto guard`, measured: `${fix(a, 2)}× (median of per-round ratios; medians ${int(project)} vs ${int(minimal)} req/s)`, ok: a === undefined ? undefined : a >= 0.9 });
+    const pairs = g?.paired?.find((p) => p.adapter === adapter && p.variant === 'project' && p.baseline === 'minimal');
+    const ab = pairs && pairs.ratios.length > 0 ? median(pairs.ratios) : undefined;
+    rows.push({
+      target: `${adapter}: project's guard ≥ 0.9× minimal raw-crypto guard`,
+      measured:
+        ab === undefined
+          ? `${fix(a, 2)}× (median of per-round ratios; medians ${int(project)} vs ${int(minimal)} req/s)`
+          : `${fix(ab, 2)}× (median of ${pairs!.ratios.length} back-to-back pairs: ${pairs!.ratios.map((x) => fix(x, 2)).join(' / ')}); in the rounds below ${fix(a, 2)}× (medians ${int(project)} vs ${int(minimal)} req/s)`,
+      ok: (ab ?? a) === undefined ? undefined : (ab ?? a)! >= 0.9,
+    });
     const floor = pairedRatio(g, adapter, 'minimal', 'recipe');
     rows.push({
       target: `${adapter}: project's guard ≥ 3× NestJS docs recipe`,
@@ -277,7 +286,7 @@ Written by \`npm run bench\` (bench/src/run.ts); do not edit by hand. Raw data: 
 - **Machine**: ${r.machine.nproc} cores (nproc), ${r.machine.cpuModel}, ${fix(r.machine.memoryGiB)} GiB memory
 - **Load average** (1/5/15 min) at start: ${load(r.machine.loadAtStart)}, at end: ${load(r.machine.loadAtEnd)}${quiet ? '' : ' — **the machine was loaded by other work when the run started**: absolute numbers are lower and noisier than on an idle machine; the ratios are measured side by side in the same run (interleaved rounds) and are the meaningful figures'}
 - **Versions**: ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}
-- **Method**: every server and the load generator (autocannon) in processes of their own on 127.0.0.1; ${s.connections} connections; ${s.warmupSec} s warm-up (not counted), then ${s.runs} × ${s.durationSec} s per variant in interleaved, rotated rounds; medians. RS256-2048 unless stated. Server and load generator share the ${r.machine.nproc} cores.
+- **Method**: every server and the load generator (autocannon) in processes of their own on 127.0.0.1; ${s.connections} connections; ${s.warmupSec} s warm-up (not counted), then ${s.runs} × ${s.durationSec} s per variant in interleaved, rotated rounds; medians. The project's guard against the minimal guard is also measured in ${s.pairs} back-to-back pairs of ${s.pairSec} s (order alternating), and that target is judged on the median pair. RS256-2048 unless stated. Server and load generator share the ${r.machine.nproc} cores.
 ${r.notes?.length ? `\n**Notes**:\n\n${r.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}${r.failures.length ? `\n**Failures**:\n\n${r.failures.map((f) => `- \`${f.split('\n')[0]}\``).join('\n')}\n` : ''}
 ## Targets
 

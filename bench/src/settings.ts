@@ -6,6 +6,9 @@ export interface Settings {
   readonly durationSec: number;
   readonly runs: number;
   readonly connections: number;
+  /** Back-to-back pairs of the project's guard and the minimal guard, and seconds per measurement. */
+  readonly pairs: number;
+  readonly pairSec: number;
   readonly adapters: readonly AdapterName[];
   readonly variants: readonly GuardVariant[];
   /** Seconds per micro-benchmark measurement, and repetitions. */
@@ -25,6 +28,8 @@ export const FULL: Settings = {
   durationSec: 5,
   runs: 5,
   connections: 10,
+  pairs: 8,
+  pairSec: 3,
   adapters: ['fastify', 'express'],
   variants: ['open', 'minimal', 'project', 'project-cache', 'recipe'],
   microSeconds: 1,
@@ -40,6 +45,8 @@ export const SMOKE: Settings = {
   durationSec: 0.5,
   runs: 1,
   connections: 4,
+  pairs: 2,
+  pairSec: 0.3,
   adapters: ['fastify', 'express'],
   variants: ['open', 'minimal', 'project', 'project-cache', 'recipe'],
   microSeconds: 0.05,

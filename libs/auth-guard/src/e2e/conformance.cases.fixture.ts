@@ -124,6 +124,8 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
   { name: 'padded header', request: tamper((t) => t.replace('.', '=.')), expected: badRequest },
   { name: 'standard base64 characters', request: tamper((t) => `${t.slice(0, t.lastIndexOf('.') + 1)}+/${t.slice(t.lastIndexOf('.') + 3)}`), expected: invalid('malformed_token') },
   { name: 'whitespace inside the token', request: tamper((t) => t.replace('.', ' .')), expected: badRequest },
+  { name: 'a character outside b64token in the signature', request: tamper((t) => `${t.slice(0, -1)}!`), expected: badRequest },
+  { name: 'a quote after a valid token', request: tamper((t) => `${t}"`), expected: badRequest },
   { name: 'two parts', request: tamper((t) => t.slice(0, t.lastIndexOf('.'))), expected: invalid('malformed_token') },
   { name: 'four parts', request: tamper((t) => `${t}.${t.split('.')[2]}`), expected: invalid('malformed_token') },
   { name: 'empty signature', request: tamper((t) => t.slice(0, t.lastIndexOf('.') + 1)), expected: invalid('malformed_token') },

@@ -40,6 +40,14 @@ describe.each<AdapterName>(['express', 'fastify'])('conformance on %s', (adapter
     expect(calls).toEqual(['me']);
   });
 
+  it('accepts a valid token after several spaces (RFC 6750: 1*SP), and after the lower-case scheme', async () => {
+    for (const authorization of [`Bearer   ${await issuer.mint({ sub: 'user-1' })}`, `bearer ${await issuer.mint({ sub: 'user-1' })}`]) {
+      const res = await probe(app.port, '/me', { authorization });
+      expect(res.status).toBe(200);
+    }
+    expect(calls).toEqual(['me', 'me']);
+  });
+
   it.each(CONFORMANCE_CASES.map((c) => [c.name, c] as const))('rejects: %s', async (_name, testCase) => {
     const { headers, path = '/me' } = await testCase.request(ctx);
     const res = await probe(app.port, path, headers);

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { toHttpException, toRpcException } from '../errors/auth-error.mapper';
-import { AuthGuardError, InvalidRequestError } from '../errors/auth-guard.error';
+import { AuthGuardError, InvalidRequestError, InvalidTokenError } from '../errors/auth-guard.error';
 import { callHook } from '../hooks/call-hook';
 import type { AuthGuardHooks } from '../interfaces/auth-guard-hooks.interface';
 import type { Principal } from '../interfaces/principal.interface';
 import { AUTH_GUARD_HOOKS, AUTH_GUARD_OPTIONS } from '../module/auth-guard.constants';
 import type { ResolvedAuthGuardOptions } from '../module/auth-guard-options.schema';
 import { AuthGuardJwtStrategy } from '../passport/jwt-passport.strategy';
-import { extractBearerToken, parseAuthorizationHeader, type BearerRequest } from '../transport/bearer-token.extractor';
+import { extractBearerTokenUnchecked, isB64Token, malformedBearerHeader, parseAuthorizationHeader, type BearerRequest } from '../transport/bearer-token.extractor';
 import { enforcePolicy, RoutePolicies, type RoutePolicy } from './access-policy';
 import { attachPrincipal } from './principal.store';
 
@@ -55,22 +55,25 @@ export class JwtAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const policy = this.policies.of(context);
     if (policy.isPublic) return true;
+    let token: string | undefined;
     try {
       // getArgByIndex(0) is what switchToHttp().getRequest() returns, without the three closures
-      // switchToHttp() assigns to the context on every call.
-      const token = context.getType() === 'http' ? extractBearerToken(context.getArgByIndex<BearerRequest>(0)) : rpcToken(context);
+      // switchToHttp() assigns to the context on every call. The token's characters are checked
+      // only if it fails verification (see failure()).
+      token = context.getType() === 'http' ? extractBearerTokenUnchecked(context.getArgByIndex<BearerRequest>(0)) : rpcToken(context);
       const principal = this.strategy.authenticateToken(token);
       // Synchronous when the signing key is already known (every request but the first ones).
       if (principal instanceof Promise) {
+        const attempted = token;
         return principal
           .then((verified) => this.admit(verified, policy, context))
           .catch((error: unknown) => {
-            throw this.failure(error, context);
+            throw this.failure(error, context, attempted);
           });
       }
       return this.admit(principal, policy, context);
     } catch (error) {
-      throw this.failure(error, context);
+      throw this.failure(error, context, token);
     }
   }
 
@@ -81,9 +84,16 @@ export class JwtAuthGuard implements CanActivate {
     return true;
   }
 
-  /** The rejection to throw for `error`: guard errors become 400/401/403 (or RPC errors). */
-  private failure(error: unknown, context: ExecutionContext): unknown {
-    return error instanceof AuthGuardError ? this.reject(error, context) : error;
+  /**
+   * The rejection to throw for `error`: guard errors become 400/401/403 (or RPC errors). A token
+   * that failed verification and is not even a b64token gets the extractor's 400 instead, as if
+   * its characters had been checked first (they are not on the way to a success: a token that
+   * verifies is always a b64token).
+   */
+  private failure(error: unknown, context: ExecutionContext, token: string | undefined): unknown {
+    if (!(error instanceof AuthGuardError)) return error;
+    const refusal = error instanceof InvalidTokenError && token !== undefined && !isB64Token(token) ? malformedBearerHeader() : error;
+    return this.reject(refusal, context);
   }
 
   private reject(error: AuthGuardError, context: ExecutionContext): Error {

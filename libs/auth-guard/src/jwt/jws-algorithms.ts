@@ -64,11 +64,13 @@ export type SignatureVerifier = (signingInput: Buffer, signature: Buffer) => boo
  */
 export function createSignatureVerifier(alg: AsymmetricAlgorithm, key: KeyObject): SignatureVerifier {
   const spec = SPECS[alg];
-  const input: VerifyKeyObjectInput | VerifyPublicKeyInput = spec.pss
+  // The KeyObject itself when no option is needed (RS256, EdDSA): Node then skips reading the
+  // key out of an options object on every call.
+  const input: KeyObject | VerifyKeyObjectInput | VerifyPublicKeyInput = spec.pss
     ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
     : spec.kty === 'EC'
       ? { key, dsaEncoding: 'ieee-p1363' }
-      : { key };
+      : key;
   const { digest, signatureLength } = spec;
   return (signingInput, signature) => {
     if (signatureLength !== undefined && signature.length !== signatureLength) return false;

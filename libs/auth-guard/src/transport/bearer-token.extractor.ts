@@ -30,6 +30,31 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
  * The token itself is not inspected here beyond its character set.
  */
 export function extractBearerToken(request: BearerRequest): string {
+  return extract(request, true);
+}
+
+/**
+ * {@link extractBearerToken} for a caller that verifies the token at once: in the usual form,
+ * `Bearer <token>`, the token's characters are not checked here. Only a b64token can be a
+ * compact JWS that verifies, so the caller checks them with {@link isB64Token} only when
+ * verification fails, and then answers {@link malformedBearerHeader} (400) as this extractor
+ * would have: the same answer for every request, without a scan of every valid token.
+ */
+export function extractBearerTokenUnchecked(request: BearerRequest): string {
+  return extract(request, false);
+}
+
+/** True if `token` has the syntax of RFC 6750 §2.1's b64token. */
+export function isB64Token(token: string): boolean {
+  return B64TOKEN.test(token);
+}
+
+/** The error for a `Bearer` header whose credentials are not exactly one b64token. */
+export function malformedBearerHeader(): InvalidRequestError {
+  return new InvalidRequestError('The Authorization header must be the Bearer scheme followed by exactly one token');
+}
+
+function extract(request: BearerRequest, checkCharacters: boolean): string {
   const rawHeaders = request.rawHeaders ?? request.raw?.rawHeaders;
   if (rawHeaders && countAuthorizationHeaders(rawHeaders) > 1) {
     throw new InvalidRequestError('The request has more than one Authorization header');
@@ -40,19 +65,23 @@ export function extractBearerToken(request: BearerRequest): string {
       header === undefined ? 'Access tokens are not accepted in the URI query; use the Authorization header' : 'The request carries a token in the URI query and in the Authorization header',
     );
   }
-  return parseAuthorizationHeader(header);
+  return parseHeader(header, checkCharacters);
 }
 
 /** Parses one `Authorization` header value (also used for RPC message headers). */
 export function parseAuthorizationHeader(header: string | readonly string[] | undefined): string {
+  return parseHeader(header, true);
+}
+
+function parseHeader(header: string | readonly string[] | undefined, checkCharacters: boolean): string {
   if (header === undefined) throw new MissingTokenError();
   if (typeof header !== 'string') throw new InvalidRequestError('The request has more than one Authorization header');
   const value = header.trim();
   if (value.length === 0) throw new InvalidRequestError('The Authorization header is empty');
-  // The usual form, `Bearer <token>`, is recognised without making a match array.
-  if (value.startsWith('Bearer ')) {
+  // The usual form, `Bearer <token>` with one space, is recognised without making a match array.
+  if (value.startsWith('Bearer ') && value.charCodeAt(7) !== 32) {
     const token = value.slice(7);
-    if (B64TOKEN.test(token)) return token;
+    if (!checkCharacters || B64TOKEN.test(token)) return token;
   }
   const match = BEARER.exec(value);
   if (match?.[1]) return match[1];
@@ -60,7 +89,7 @@ export function parseAuthorizationHeader(header: string | readonly string[] | un
     // Credentials of another scheme: the client did not attempt bearer authentication.
     throw new MissingTokenError();
   }
-  throw new InvalidRequestError('The Authorization header must be the Bearer scheme followed by exactly one token');
+  throw malformedBearerHeader();
 }
 
 function countAuthorizationHeaders(raw: readonly string[]): number {

@@ -11,10 +11,11 @@
  * targets are judged on the interleaved req/s rounds and this count is reported beside them.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { send } from './lib/http';
 import { DIST, ROOT, sleep, track, waitFor, type Child } from './lib/proc';
 import { accessClaims, generateKey, mint, startJwksServer } from './lib/tokens';
 import { serverScript, type AdapterName, type GuardVariant } from './servers/serve';
@@ -89,16 +90,9 @@ export async function benchInstructions(settings: Settings, log: (line: string) 
 }
 
 /** One GET that must answer 200 (a refused request would count the wrong path). */
-function get(url: string, agent: Agent, authorization: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent, headers: { authorization }, timeout: 60_000 }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${url}: HTTP ${res.statusCode}`))));
-    });
-    req.on('timeout', () => req.destroy(new Error(`timeout: ${url}`)));
-    req.on('error', reject);
-    req.end();
-  });
+async function get(url: string, agent: Agent, authorization: string): Promise<void> {
+  const response = await send(url, { agent, headers: { authorization }, timeoutMs: 60_000 });
+  if (response.status !== 200) throw new Error(`${url}: HTTP ${response.status}`);
 }
 
 /**
@@ -107,8 +101,8 @@ function get(url: string, agent: Agent, authorization: string): Promise<void> {
  */
 async function dumpedInstructions(dir: string, base: string): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const dump = readdirSync(dir).find((f) => f === `${base}.1`);
-    const text = dump ? readFileSync(join(dir, dump), 'utf8') : '';
+    const dump = join(dir, `${base}.1`);
+    const text = existsSync(dump) ? readFileSync(dump, 'utf8') : '';
     const match = /^totals: (\d+)/m.exec(text) ?? /^summary: (\d+)/m.exec(text);
     if (match) return Number(match[1]);
     await sleep(100);

@@ -1,4 +1,4 @@
-import { request, type OutgoingHttpHeaders } from 'node:http';
+import { request, type Agent, type OutgoingHttpHeaders } from 'node:http';
 
 export interface SimpleResponse {
   readonly status: number;
@@ -7,13 +7,19 @@ export interface SimpleResponse {
   readonly ms: number;
 }
 
-/** One HTTP request on loopback (a fresh connection); `headers` may be a raw list to repeat a name. */
-export function send(url: string, options: { method?: string; headers?: OutgoingHttpHeaders | string[]; body?: string; timeoutMs?: number } = {}): Promise<SimpleResponse> {
+/**
+ * One HTTP request on loopback (a fresh connection, unless `agent` keeps them alive); `headers`
+ * may be a raw list to repeat a name.
+ */
+export function send(
+  url: string,
+  options: { method?: string; headers?: OutgoingHttpHeaders | string[]; body?: string; timeoutMs?: number; agent?: Agent } = {},
+): Promise<SimpleResponse> {
   const started = performance.now();
   // A raw header list gets no Host header from Node: add it, as any client would.
   const headers = Array.isArray(options.headers) ? ['host', new URL(url).host, ...options.headers] : options.headers;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: headers as OutgoingHttpHeaders, timeout: options.timeoutMs ?? 10_000 }, (res) => {
+    const req = request(url, { method: options.method ?? 'GET', headers: headers as OutgoingHttpHeaders, timeout: options.timeoutMs ?? 10_000, ...(options.agent ? { agent: options.agent } : {}) }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
